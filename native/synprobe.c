@@ -1,0 +1,435 @@
+#include "synprobe.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+/* glibc's netinet headers must come before the kernel's linux/ ones, or in6_pktinfo disappears */
+#include <netinet/icmp6.h>
+#include <netinet/in.h>
+#include <linux/filter.h>
+#include <linux/icmp.h>
+#include <poll.h>
+#include <sched.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#define IPV4_HDR 20
+#define IPV6_HDR 40
+#define TCP_HDR 20
+#define MSS_OPT 4
+#define MAX_PKT (IPV6_HDR + TCP_HDR + MSS_OPT)
+#define CTRL_LEN 256
+#define MAX_SOCKS 8
+
+static inline uint16_t rd16(const uint8_t *p) { uint16_t v; memcpy(&v, p, 2); return v; }
+static inline uint32_t rd32(const uint8_t *p) { uint32_t v; memcpy(&v, p, 4); return v; }
+static inline void be16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)(v >> 8); p[1] = (uint8_t)v; }
+static inline void be32(uint8_t *p, uint32_t v) {
+    p[0] = (uint8_t)(v >> 24); p[1] = (uint8_t)(v >> 16); p[2] = (uint8_t)(v >> 8); p[3] = (uint8_t)v;
+}
+
+static uint32_t sum16(const uint8_t *p, size_t len, uint32_t sum) {
+    while (len > 1) { sum += (uint32_t)p[0] << 8 | p[1]; p += 2; len -= 2; }
+    if (len) sum += (uint32_t)p[0] << 8;
+    return sum;
+}
+
+static uint16_t fold(uint32_t sum) {
+    while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
+    return (uint16_t)~sum;
+}
+
+SP_API int64_t sp_now_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* Writes the TCP header and returns its length. */
+static int craft_tcp(const uint8_t *probe, uint8_t *tcp) {
+    int with_mss = probe[SP_PROBE_OPTS] & 1;
+    int len = TCP_HDR + (with_mss ? MSS_OPT : 0);
+    memset(tcp, 0, (size_t)len);
+    be16(tcp + 0, rd16(probe + SP_PROBE_SPORT));
+    be16(tcp + 2, rd16(probe + SP_PROBE_DPORT));
+    be32(tcp + 4, rd32(probe + SP_PROBE_SEQ));
+    be32(tcp + 8, rd32(probe + SP_PROBE_ACK));
+    tcp[12] = (uint8_t)((len / 4) << 4);
+    tcp[13] = probe[SP_PROBE_FLAGS];
+    be16(tcp + 14, rd16(probe + SP_PROBE_WINDOW));
+    if (with_mss) {
+        tcp[20] = 2;
+        tcp[21] = 4;
+        be16(tcp + 22, rd16(probe + SP_PROBE_MSS));
+    }
+    return len;
+}
+
+SP_API int sp_craft(const uint8_t *probe, uint8_t *out, int out_len) {
+    if (!probe || !out || out_len < MAX_PKT) return -EINVAL;
+    const uint8_t *src = probe + SP_PROBE_SRC, *dst = probe + SP_PROBE_DST;
+    if (probe[SP_PROBE_FAMILY] == 4) {
+        int tcp_len = craft_tcp(probe, out + IPV4_HDR);
+        int total = IPV4_HDR + tcp_len;
+        uint8_t *ip = out;
+        ip[0] = 0x45;
+        ip[1] = 0;
+        be16(ip + 2, (uint16_t)total);
+        be16(ip + 4, rd16(probe + SP_PROBE_IPID));
+        be16(ip + 6, 0);
+        ip[8] = probe[SP_PROBE_TTL];
+        ip[9] = IPPROTO_TCP;
+        be16(ip + 10, 0);
+        memcpy(ip + 12, src, 4);
+        memcpy(ip + 16, dst, 4);
+        be16(ip + 10, fold(sum16(ip, IPV4_HDR, 0)));
+        uint32_t s = sum16(src, 4, 0);
+        s = sum16(dst, 4, s);
+        s += IPPROTO_TCP + (uint32_t)tcp_len;
+        be16(out + IPV4_HDR + 16, fold(sum16(out + IPV4_HDR, (size_t)tcp_len, s)));
+        return total;
+    }
+    if (probe[SP_PROBE_FAMILY] == 6) {
+        int tcp_len = craft_tcp(probe, out + IPV6_HDR);
+        uint8_t *ip = out;
+        uint32_t flow = rd16(probe + SP_PROBE_IPID);
+        be32(ip, 6u << 28 | flow);
+        be16(ip + 4, (uint16_t)tcp_len);
+        ip[6] = IPPROTO_TCP;
+        ip[7] = probe[SP_PROBE_TTL];
+        memcpy(ip + 8, src, 16);
+        memcpy(ip + 24, dst, 16);
+        uint32_t s = sum16(src, 16, 0);
+        s = sum16(dst, 16, s);
+        s += IPPROTO_TCP + (uint32_t)tcp_len;
+        be16(out + IPV6_HDR + 16, fold(sum16(out + IPV6_HDR, (size_t)tcp_len, s)));
+        return IPV6_HDR + tcp_len;
+    }
+    return -EAFNOSUPPORT;
+}
+
+SP_API int sp_open_send(int family) {
+    int af = family == 6 ? AF_INET6 : family == 4 ? AF_INET : -1;
+    if (af < 0) return -EAFNOSUPPORT;
+    int fd = socket(af, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
+    if (fd < 0) return -errno;
+    int buf = 4 << 20;
+    if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &buf, sizeof buf) < 0)
+        setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &buf, sizeof buf);
+    return fd;
+}
+
+SP_API int sp_open_recv(int family, int kind, int rcvbuf_bytes) {
+    int af = family == 6 ? AF_INET6 : family == 4 ? AF_INET : -1;
+    if (af < 0) return -EAFNOSUPPORT;
+    int proto = kind == SP_RECV_TCP ? IPPROTO_TCP : family == 6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP;
+    if (kind != SP_RECV_TCP && kind != SP_RECV_ICMP) return -EINVAL;
+    int fd = socket(af, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, proto);
+    if (fd < 0) return -errno;
+    int one = 1;
+    if (setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof one) < 0) goto fail;
+    if (rcvbuf_bytes > 0 && setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf_bytes, sizeof rcvbuf_bytes) < 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf_bytes, sizeof rcvbuf_bytes);
+    if (af == AF_INET6) {
+        if (setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one, sizeof one) < 0) goto fail;
+        if (setsockopt(fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, &one, sizeof one) < 0) goto fail;
+    }
+    if (kind == SP_RECV_ICMP && af == AF_INET) {
+        /* ICMP_FILTER is a mask of types to drop: keep only unreachable and time exceeded */
+        struct icmp_filter f = {.data = ~((1u << ICMP_DEST_UNREACH) | (1u << ICMP_TIME_EXCEEDED))};
+        if (setsockopt(fd, SOL_RAW, ICMP_FILTER, &f, sizeof f) < 0) goto fail;
+    }
+    if (kind == SP_RECV_ICMP && af == AF_INET6) {
+        struct icmp6_filter f;
+        ICMP6_FILTER_SETBLOCKALL(&f);
+        ICMP6_FILTER_SETPASS(ICMP6_DST_UNREACH, &f);
+        ICMP6_FILTER_SETPASS(ICMP6_TIME_EXCEEDED, &f);
+        if (setsockopt(fd, IPPROTO_ICMPV6, ICMP6_FILTER, &f, sizeof f) < 0) goto fail;
+    }
+    return fd;
+fail:;
+    int err = errno;
+    close(fd);
+    return -err;
+}
+
+SP_API int sp_filter_tcp_ports(int fd, int family, int port_lo, int port_hi) {
+    if (port_lo < 0 || port_hi > 65535 || port_lo > port_hi) return -EINVAL;
+    /* IPv4 raw sockets see the IP header, IPv6 ones start at the TCP header. */
+    struct sock_filter v4[] = {
+        BPF_STMT(BPF_LDX | BPF_B | BPF_MSH, 0),
+        BPF_STMT(BPF_LD | BPF_H | BPF_IND, 2),
+        BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, (uint32_t)port_lo, 0, 2),
+        BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, (uint32_t)port_hi, 1, 0),
+        BPF_STMT(BPF_RET | BPF_K, 0xffff),
+        BPF_STMT(BPF_RET | BPF_K, 0),
+    };
+    struct sock_filter v6[] = {
+        BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 2),
+        BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, (uint32_t)port_lo, 0, 2),
+        BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, (uint32_t)port_hi, 1, 0),
+        BPF_STMT(BPF_RET | BPF_K, 0xffff),
+        BPF_STMT(BPF_RET | BPF_K, 0),
+    };
+    struct sock_fprog prog;
+    if (family == 4) prog = (struct sock_fprog){.len = sizeof v4 / sizeof v4[0], .filter = v4};
+    else if (family == 6) prog = (struct sock_fprog){.len = sizeof v6 / sizeof v6[0], .filter = v6};
+    else return -EAFNOSUPPORT;
+    if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof prog) < 0) return -errno;
+    /* Packets queued before the filter was attached may be anything: drain them. */
+    uint8_t scratch[64];
+    while (recv(fd, scratch, sizeof scratch, MSG_DONTWAIT) >= 0) {
+    }
+    return 0;
+}
+
+SP_API int sp_close(int fd) {
+    return close(fd) < 0 ? -errno : 0;
+}
+
+static void fill_sockaddr(const uint8_t *probe, struct sockaddr_in6 *sa, socklen_t *len) {
+    memset(sa, 0, sizeof *sa);
+    if (probe[SP_PROBE_FAMILY] == 4) {
+        struct sockaddr_in *s4 = (struct sockaddr_in *)sa;
+        s4->sin_family = AF_INET;
+        memcpy(&s4->sin_addr, probe + SP_PROBE_DST, 4);
+        *len = sizeof *s4;
+    } else {
+        sa->sin6_family = AF_INET6;
+        memcpy(&sa->sin6_addr, probe + SP_PROBE_DST, 16);
+        *len = sizeof *sa;
+    }
+}
+
+static void stamp(uint8_t *probes, int from, int to, int64_t value) {
+    for (int i = from; i < to; i++) memcpy(probes + (size_t)i * SP_PROBE_SIZE + SP_PROBE_TS, &value, 8);
+}
+
+static __thread uint8_t tx_pkts[SP_MAX_BATCH][MAX_PKT];
+static __thread struct mmsghdr tx_msgs[SP_MAX_BATCH];
+static __thread struct iovec tx_iov[SP_MAX_BATCH];
+static __thread struct sockaddr_in6 tx_addr[SP_MAX_BATCH];
+
+/* sendmmsg over probes [from, to), all of one family; retries when the queue is momentarily full. */
+static void send_run(int fd, uint8_t *probes, int from, int to) {
+    if (fd < 0) {
+        stamp(probes, from, to, -EAFNOSUPPORT);
+        return;
+    }
+    int busy_waits = 0;
+    while (from < to) {
+        /* stamped just before the call: on loopback the reply can be handled inside sendmmsg itself */
+        int64_t before = sp_now_ns();
+        int r = sendmmsg(fd, tx_msgs + from, (unsigned)(to - from), 0);
+        if (r > 0) {
+            stamp(probes, from, from + r, before);
+            from += r;
+            busy_waits = 0;
+            continue;
+        }
+        int err = r < 0 ? errno : EIO;
+        if (err == EINTR) continue;
+        if ((err == ENOBUFS || err == EAGAIN) && busy_waits++ < 2000) {
+            struct timespec pause = {0, 20000};
+            nanosleep(&pause, NULL);
+            continue;
+        }
+        stamp(probes, from, from + 1, -err); /* this probe cannot be sent (no route, firewall, ...) */
+        from++;
+    }
+}
+
+SP_API int sp_send_batch(int fd4, int fd6, uint8_t *probes, int n) {
+    if (!probes || n < 0 || n > SP_MAX_BATCH) return -EINVAL;
+    for (int i = 0; i < n; i++) {
+        uint8_t *p = probes + (size_t)i * SP_PROBE_SIZE;
+        int len = sp_craft(p, tx_pkts[i], MAX_PKT);
+        tx_iov[i].iov_base = tx_pkts[i];
+        tx_iov[i].iov_len = len > 0 ? (size_t)len : 0;
+        socklen_t alen = 0;
+        fill_sockaddr(p, &tx_addr[i], &alen);
+        tx_msgs[i].msg_hdr = (struct msghdr){
+            .msg_name = &tx_addr[i], .msg_namelen = alen, .msg_iov = &tx_iov[i], .msg_iovlen = 1};
+    }
+    int start = 0;
+    while (start < n) {
+        uint8_t family = probes[(size_t)start * SP_PROBE_SIZE + SP_PROBE_FAMILY];
+        int end = start;
+        while (end < n && probes[(size_t)end * SP_PROBE_SIZE + SP_PROBE_FAMILY] == family) end++;
+        if (family == 4) send_run(fd4, probes, start, end);
+        else if (family == 6) send_run(fd6, probes, start, end);
+        else stamp(probes, start, end, -EAFNOSUPPORT);
+        start = end;
+    }
+    return n;
+}
+
+static __thread struct mmsghdr rx_msgs[SP_MAX_BATCH];
+static __thread struct iovec rx_iov[SP_MAX_BATCH];
+static __thread struct sockaddr_in6 rx_addr[SP_MAX_BATCH];
+static __thread uint8_t rx_ctrl[SP_MAX_BATCH][CTRL_LEN];
+
+/* Rebuilds the IPv6 header in front of the payload from the sender address and ancillary data. */
+static void finish_slot(uint8_t *slot, int family, int proto, int sock, const struct mmsghdr *m) {
+    const struct msghdr *h = &m->msg_hdr;
+    uint32_t wire = m->msg_len;
+    uint32_t stored = wire < SP_SLOT_CAP ? wire : SP_SLOT_CAP;
+    int64_t ts = 0;
+    int hoplimit = 0;
+    struct in6_addr dst6;
+    memset(&dst6, 0, sizeof dst6);
+    for (struct cmsghdr *c = CMSG_FIRSTHDR((struct msghdr *)h); c; c = CMSG_NXTHDR((struct msghdr *)h, c)) {
+        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS) {
+            struct timespec t;
+            memcpy(&t, CMSG_DATA(c), sizeof t);
+            ts = (int64_t)t.tv_sec * 1000000000LL + t.tv_nsec;
+        } else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_HOPLIMIT) {
+            memcpy(&hoplimit, CMSG_DATA(c), sizeof hoplimit);
+        } else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO) {
+            struct in6_pktinfo pi;
+            memcpy(&pi, CMSG_DATA(c), sizeof pi);
+            dst6 = pi.ipi6_addr;
+        }
+    }
+    if (ts == 0) ts = sp_now_ns();
+    memcpy(slot + SP_SLOT_TS, &ts, 8);
+    slot[SP_SLOT_FAMILY] = (uint8_t)family;
+    slot[SP_SLOT_SOCK] = (uint8_t)sock;
+    uint16_t off, len, wlen;
+    if (family == 6) {
+        uint8_t *ip = slot + SP_SLOT_DATA;
+        be32(ip, 6u << 28);
+        be16(ip + 4, (uint16_t)(wire > 0xffff ? 0xffff : wire));
+        ip[6] = (uint8_t)proto;
+        ip[7] = (uint8_t)hoplimit;
+        memcpy(ip + 8, &rx_addr[m - rx_msgs].sin6_addr, 16);
+        memcpy(ip + 24, &dst6, 16);
+        off = SP_SLOT_DATA;
+        len = (uint16_t)(stored + IPV6_HDR);
+        wlen = (uint16_t)(wire + IPV6_HDR > 0xffff ? 0xffff : wire + IPV6_HDR);
+    } else {
+        off = SP_SLOT_V4_DATA;
+        len = (uint16_t)stored;
+        wlen = (uint16_t)(wire > 0xffff ? 0xffff : wire);
+    }
+    memcpy(slot + SP_SLOT_PKT_OFF, &off, 2);
+    memcpy(slot + SP_SLOT_PKT_LEN, &len, 2);
+    memcpy(slot + SP_SLOT_WIRE_LEN, &wlen, 2);
+}
+
+SP_API int sp_recv_batch(const int32_t *fds, int nfds, uint8_t *slots, int max_slots, int timeout_ms) {
+    if (!fds || !slots || nfds < 1 || nfds > MAX_SOCKS || max_slots < 1) return -EINVAL;
+    if (max_slots > SP_MAX_BATCH) max_slots = SP_MAX_BATCH;
+    struct pollfd pfd[MAX_SOCKS];
+    for (int i = 0; i < nfds; i++) pfd[i] = (struct pollfd){.fd = fds[3 * i], .events = POLLIN};
+    int r = poll(pfd, (nfds_t)nfds, timeout_ms < 0 ? 0 : timeout_ms);
+    if (r < 0) return errno == EINTR ? 0 : -errno;
+    int filled = 0;
+    for (int i = 0; i < nfds && filled < max_slots; i++) {
+        if (!(pfd[i].revents & POLLIN)) continue;
+        int family = fds[3 * i + 1], proto = fds[3 * i + 2];
+        int room = max_slots - filled;
+        for (int k = 0; k < room; k++) {
+            int s = filled + k;
+            rx_iov[s] = (struct iovec){.iov_base = slots + (size_t)s * SP_SLOT_SIZE + SP_SLOT_V4_DATA,
+                                       .iov_len = SP_SLOT_CAP};
+            rx_msgs[s].msg_hdr = (struct msghdr){.msg_name = &rx_addr[s], .msg_namelen = sizeof rx_addr[s],
+                                                 .msg_iov = &rx_iov[s], .msg_iovlen = 1,
+                                                 .msg_control = rx_ctrl[s], .msg_controllen = CTRL_LEN};
+        }
+        int got = recvmmsg(fds[3 * i], rx_msgs + filled, (unsigned)room, MSG_DONTWAIT | MSG_TRUNC, NULL);
+        if (got <= 0) continue;
+        for (int k = 0; k < got; k++) {
+            int s = filled + k;
+            finish_slot(slots + (size_t)s * SP_SLOT_SIZE, family, proto, i, &rx_msgs[s]);
+        }
+        filled += got;
+    }
+    return filled;
+}
+
+SP_API int sp_route_source(int family, const uint8_t *dst, uint8_t *src_out) {
+    if (!dst || !src_out) return -EINVAL;
+    struct sockaddr_in6 sa;
+    socklen_t len;
+    memset(&sa, 0, sizeof sa);
+    int af;
+    if (family == 4) {
+        struct sockaddr_in *s4 = (struct sockaddr_in *)&sa;
+        s4->sin_family = AF_INET;
+        s4->sin_port = htons(9);
+        memcpy(&s4->sin_addr, dst, 4);
+        len = sizeof *s4;
+        af = AF_INET;
+    } else if (family == 6) {
+        sa.sin6_family = AF_INET6;
+        sa.sin6_port = htons(9);
+        memcpy(&sa.sin6_addr, dst, 16);
+        len = sizeof sa;
+        af = AF_INET6;
+    } else {
+        return -EAFNOSUPPORT;
+    }
+    int fd = socket(af, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return -errno;
+    /* connect() on UDP sends nothing: it only asks the routing table which source it would use */
+    if (connect(fd, (struct sockaddr *)&sa, len) < 0) {
+        int err = errno;
+        close(fd);
+        return -err;
+    }
+    struct sockaddr_in6 local;
+    socklen_t llen = sizeof local;
+    int rc = getsockname(fd, (struct sockaddr *)&local, &llen) < 0 ? -errno : 0;
+    close(fd);
+    if (rc) return rc;
+    memset(src_out, 0, 16);
+    if (family == 4) memcpy(src_out, &((struct sockaddr_in *)&local)->sin_addr, 4);
+    else memcpy(src_out, &local.sin6_addr, 16);
+    return 0;
+}
+
+SP_API int sp_netns_enter(const char *path) {
+    if (!path) return -EINVAL;
+    int saved = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+    if (saved < 0) return -errno;
+    int target = open(path, O_RDONLY | O_CLOEXEC);
+    if (target < 0) {
+        int err = errno;
+        close(saved);
+        return -err;
+    }
+    int rc = setns(target, CLONE_NEWNET);
+    int err = errno;
+    close(target);
+    if (rc < 0) {
+        close(saved);
+        return -err;
+    }
+    return saved;
+}
+
+SP_API int sp_netns_leave(int saved_fd) {
+    int rc = setns(saved_fd, CLONE_NEWNET) < 0 ? -errno : 0;
+    close(saved_fd);
+    return rc;
+}
+
+SP_API int sp_strerror(int errnum, char *buf, int len) {
+    if (!buf || len < 1) return -EINVAL;
+    const char *s = strerror(errnum);
+    snprintf(buf, (size_t)len, "%s", s);
+    return 0;
+}
+
+SP_API int sp_drop_privileges(int uid, int gid) {
+    if (uid < 0 || gid < 0) return -EINVAL;
+    if (setgroups(0, NULL) < 0) return -errno;
+    if (setresgid((gid_t)gid, (gid_t)gid, (gid_t)gid) < 0) return -errno;
+    if (setresuid((uid_t)uid, (uid_t)uid, (uid_t)uid) < 0) return -errno;
+    return 0;
+}

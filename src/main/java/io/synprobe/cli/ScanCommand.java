@@ -1,0 +1,123 @@
+package io.synprobe.cli;
+
+import io.synprobe.engine.ScanEngine;
+import io.synprobe.engine.ScanOptions;
+import io.synprobe.nativeio.NetworkNamespace;
+import io.synprobe.result.ScanInfo;
+import io.synprobe.result.ScanSummary;
+import io.synprobe.target.PortList;
+import io.synprobe.target.TargetSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "scan", sortOptions = false,
+        description = "TCP SYN scan: send one SYN per (address, port) and report open, closed or filtered with the reason.",
+        footerHeading = "%nExamples:%n",
+        footer = {"  synprobe scan 127.0.0.1 -p 1-1024",
+                "  synprobe scan 198.18.0.0/24 -p 22,80,443 --only open -o jsonl",
+                "  synprobe scan 198.18.0.2-198.18.0.254 -p - --rate 100000 --output scan.xml -o xml",
+                "  synprobe scan -iL hosts.txt --exclude 198.18.0.1 -p 443 --netns lab",
+                "",
+                "Exit codes: 0 done, 2 bad usage, 3 no raw-socket privileges, 4 other error, 130 interrupted."})
+public final class ScanCommand implements Callable<Integer> {
+    @Mixin
+    TargetMixin targetOptions;
+
+    @Option(names = {"-p", "--ports"}, paramLabel = "PORTS", defaultValue = "1-1024",
+            description = "ports: 22, 1-1024, 22,80,443, or - for 1-65535 (default: ${DEFAULT-VALUE})")
+    String ports;
+
+    @Option(names = "--retries", paramLabel = "N", defaultValue = "2",
+            description = "retransmissions of an unanswered probe (default: ${DEFAULT-VALUE}, at most 15)")
+    int retries;
+
+    @Option(names = "--rate", paramLabel = "PPS", description = "at most PPS probes per second (default: as fast as the socket takes them)")
+    String rate;
+
+    @Option(names = "--seed", paramLabel = "N", description = "seed of the probe order (needed with --shard)")
+    Long seed;
+
+    @Option(names = "--shard", paramLabel = "I/N", description = "scan only part I of N (1-based) of the probe order")
+    String shard;
+
+    @Option(names = "--source-port", paramLabel = "PORT", description = "first source port (retries use the next ones)")
+    Integer sourcePort;
+
+    @Option(names = "--ttl", paramLabel = "N", defaultValue = "64", description = "IP TTL / hop limit of the probes")
+    int ttl;
+
+    @Option(names = "--min-rtt-timeout", paramLabel = "TIME", defaultValue = "100ms", description = "lower bound of the per-host timeout")
+    String minTimeout;
+
+    @Option(names = "--max-rtt-timeout", paramLabel = "TIME", defaultValue = "10s", description = "upper bound of the per-host timeout")
+    String maxTimeout;
+
+    @Option(names = "--initial-rtt-timeout", paramLabel = "TIME", defaultValue = "1s", description = "timeout before the first reply from a host")
+    String initialTimeout;
+
+    @Option(names = "--netns", paramLabel = "NAME", description = "probe from inside this network namespace (ip netns name or path)")
+    String netns;
+
+    @Mixin
+    OutputMixin output;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        // every piece of input is checked before a socket is opened or a packet sent
+        PortList portList = PortList.parse(ports);
+        TargetSet targets = targetOptions.resolve();
+        output.validate();
+        if (retries < 0 || retries > ScanOptions.MAX_RETRIES) throw usage("--retries", String.valueOf(retries), "0-15");
+        if (ttl < 1 || ttl > 255) throw usage("--ttl", String.valueOf(ttl), "1-255");
+        double pps = rate == null ? 0 : Rates.parse(rate);
+        Shard sh = Shard.parse(shard, seed);
+        Duration min = Durations.parse(minTimeout), max = Durations.parse(maxTimeout), init = Durations.parse(initialTimeout);
+        if (min.compareTo(max) > 0) throw usage("--min-rtt-timeout", minTimeout, "at most --max-rtt-timeout");
+        if (sourcePort != null && (sourcePort < 1 || sourcePort + retries > 65535)) {
+            throw usage("--source-port", String.valueOf(sourcePort), "1-" + (65535 - retries));
+        }
+        String nsPath = netns == null ? null : NetworkNamespace.path(netns);
+
+        long theSeed = seed != null ? seed : new java.security.SecureRandom().nextLong();
+        ScanOptions opts = new ScanOptions(targets, portList, retries, pps, theSeed, sh.index(), sh.count(),
+                sourcePort == null ? 0 : sourcePort, ttl, nsPath, micros(min), micros(max), micros(init), 256);
+        ScanEngine engine = new ScanEngine(opts);
+        ScanInfo info = new ScanInfo(commandLine(), Instant.now(), targets.size(), portList.size(), portList.spec(),
+                "syn", VersionProvider.version());
+        Progress progress = output.quiet ? null : Progress.start(engine);
+        Interrupts.onInterrupt(engine::requestStop);
+        ScanSummary summary;
+        try {
+            summary = engine.run(output::open, info);
+        } finally {
+            if (progress != null) progress.stop();
+        }
+        if (!output.quiet) System.err.println(SummaryLine.of(summary, portList.size()));
+        return summary.interrupted() ? ExitCodes.INTERRUPTED : ExitCodes.OK;
+    }
+
+    private List<String> commandLine() {
+        List<String> args = new ArrayList<>();
+        args.add("synprobe");
+        args.add("scan");
+        args.addAll(spec.commandLine().getParseResult().originalArgs());
+        return args;
+    }
+
+    private static long micros(Duration d) {
+        return d.toNanos() / 1000;
+    }
+
+    static io.synprobe.target.UsageException usage(String option, String value, String expected) {
+        return new io.synprobe.target.UsageException("invalid " + option + " '" + value + "' (" + expected + ")");
+    }
+}

@@ -1,0 +1,18 @@
+package io.synprobe.cli;
+
+import picocli.CommandLine.IVersionProvider;
+
+/** The version from the jar manifest (Implementation-Version), "dev" when run from classes. */
+public final class VersionProvider implements IVersionProvider {
+    public static String version() {
+        String v = Main.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
+    @Override
+    public String[] getVersion() {
+        return new String[] {"synprobe " + version(),
+                "Java " + System.getProperty("java.version") + " on " + System.getProperty("os.name") + " "
+                        + System.getProperty("os.arch")};
+    }
+}

@@ -1,0 +1,399 @@
+package io.synprobe.engine;
+
+import io.synprobe.nativeio.NativeLoader;
+import io.synprobe.nativeio.ProbeBatch;
+import io.synprobe.nativeio.RawSockets;
+import io.synprobe.nativeio.Routes;
+import io.synprobe.packet.DecodedReply;
+import io.synprobe.packet.IcmpReasons;
+import io.synprobe.result.PortResult;
+import io.synprobe.result.Reason;
+import io.synprobe.result.ResultSink;
+import io.synprobe.result.ScanInfo;
+import io.synprobe.result.ScanSummary;
+import io.synprobe.target.PortList;
+import io.synprobe.target.TargetSet;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.BitSet;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The SYN scan: the calling thread sends (new probes in permutation order, retransmissions of unanswered ones
+ * as their host's timeout expires), a receiver thread matches replies, an output thread feeds the sink. Probes
+ * to one host are spread out by the permutation; state per probe is four bytes (see {@link ProbeStates}).
+ */
+public final class ScanEngine {
+    static final int WINDOW = 1024;
+    static final int MSS = 1460;
+
+    private final ScanOptions opt;
+    private final TargetSet targets;
+    private final PortList ports;
+    private final int portCount;
+    private final ProbeStates states;
+    private final RttEstimator rtt;
+    private final int rttSlots;
+    private final Cookies sendCookies;
+    private final Cookies recvCookies;
+    private final int sportBase;
+    private final ResultQueue results = new ResultQueue(1 << 16);
+    /** The two clocks' readings at one instant: send times use nanoTime, kernel timestamps CLOCK_REALTIME. */
+    private final long startRealtimeNs;
+    private final long startNanos;
+
+    private final AtomicLong sent = new AtomicLong();
+    private final AtomicLong retransmits = new AtomicLong();
+    private final AtomicLong matched = new AtomicLong();
+    private final AtomicLong unmatched = new AtomicLong();
+    private final AtomicLong invalid = new AtomicLong();
+    private final AtomicLong finished = new AtomicLong();
+    private volatile int stopLevel;
+    private volatile boolean sendingDone;
+
+    public ScanEngine(ScanOptions options) {
+        this.opt = options;
+        this.targets = options.targets();
+        this.ports = options.ports();
+        this.portCount = ports.size();
+        long n = options.probeCount();
+        if (n > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("a scan of " + n + " probes is too large for one run: shard it (--shard)");
+        }
+        this.states = new ProbeStates((int) n);
+        NativeLoader.lib(); // loading takes long: not between the two clock readings
+        this.startRealtimeNs = NativeLoader.lib().sp_now_ns();
+        this.startNanos = System.nanoTime();
+        this.rttSlots = (int) Math.min(targets.size(), 1 << 16);
+        this.rtt = new RttEstimator(rttSlots, options.minTimeoutUs(), options.maxTimeoutUs(), options.initialTimeoutUs());
+        Cookies c = Cookies.random();
+        this.sendCookies = c;
+        this.recvCookies = c.copy();
+        int span = options.retries() + 1;
+        this.sportBase = options.sourcePort() > 0 ? options.sourcePort()
+                : 32768 + ThreadLocalRandom.current().nextInt(60999 - 32768 - 16);
+        if (sportBase + span - 1 > 65535) throw new IllegalArgumentException("source port too high for the retries");
+    }
+
+    /** Live counters for progress lines. */
+    public record Progress(long total, long sent, long retransmits, long replies, long finished, long elapsedNanos) {
+    }
+
+    public Progress progress() {
+        return new Progress(states == null ? 0 : opt.probeCount(), sent.get(), retransmits.get(), matched.get(),
+                finished.get(), System.nanoTime() - startNanos);
+    }
+
+    /** First call: stop sending new probes and wait for replies in flight. Second call: stop at once. */
+    public void requestStop() {
+        stopLevel = Math.min(2, stopLevel + 1);
+    }
+
+    public boolean wasStopped() {
+        return stopLevel > 0;
+    }
+
+    /** Opens the output only once the sockets are open, so a run refused for privileges writes no file. */
+    public interface SinkOpener {
+        ResultSink open() throws IOException;
+    }
+
+    public ScanSummary run(ResultSink sink, ScanInfo info) throws IOException {
+        return run(() -> sink, info);
+    }
+
+    public ScanSummary run(SinkOpener opener, ScanInfo info) throws IOException {
+        long probes = opt.probeCount();
+        try (RawSockets sockets = RawSockets.open(targets.hasFamily(4), targets.hasFamily(6), sportBase,
+                sportBase + opt.retries(), opt.netnsPath());
+             ResultSink sink = opener.open()) {
+            sink.begin(info);
+            Output output = new Output(sink);
+            Thread receiver = new Thread(() -> receiveLoop(sockets), "synprobe-recv");
+            Thread writer = new Thread(output, "synprobe-output");
+            receiver.setDaemon(true);
+            writer.setDaemon(true);
+            receiver.start();
+            writer.start();
+            try {
+                sendLoop(sockets, probes);
+            } finally {
+                sendingDone = true;
+                joinQuietly(receiver);
+                output.finish();
+                joinQuietly(writer);
+            }
+            if (output.failure != null) throw output.failure;
+            long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+            ScanSummary summary = new ScanSummary(Instant.now(), elapsedMs, targets.size(), output.hostsUp.cardinality(),
+                    sent.get(), retransmits.get(), matched.get(), output.open, output.closed, output.filtered,
+                    stopLevel > 0);
+            sink.end(summary);
+            return summary;
+        }
+    }
+
+    private static void joinQuietly(Thread t) {
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private long nowUs() {
+        return (System.nanoTime() - startNanos) / 1000;
+    }
+
+    private int slot(long host) {
+        return (int) (host % rttSlots);
+    }
+
+    // ---------------------------------------------------------------- sending
+
+    private void sendLoop(RawSockets sockets, long probes) {
+        Permutation perm = new Permutation(probes, opt.seed(), opt.shardIndex(), opt.shardCount());
+        RateLimiter limiter = new RateLimiter(opt.ratePps());
+        SourceCache sources = new SourceCache(new Routes(opt.netnsPath()));
+        ProbeBatch batch = new ProbeBatch(opt.batchSize());
+        OutstandingRing ring = new OutstandingRing(4096);
+        long[] batchProbe = new long[opt.batchSize()];
+        int[] batchAttempt = new int[opt.batchSize()];
+        byte[] dst4 = new byte[4], dst6 = new byte[16];
+        boolean exhausted = false;
+        long drainDeadline = Long.MAX_VALUE;
+
+        while (stopLevel < 2) {
+            if (stopLevel == 1 && drainDeadline == Long.MAX_VALUE) {
+                exhausted = true; // no new probes; let what is in flight time out once
+                drainDeadline = System.nanoTime() + TimeUnit.MICROSECONDS.toNanos(opt.maxTimeoutUs());
+            }
+            if (System.nanoTime() > drainDeadline) break;
+            batch.clear();
+            long now = nowUs();
+            // 1. the oldest outstanding probes: retransmit or give up
+            while (!ring.isEmpty() && !batch.isFull()) {
+                long probe = ring.headIndex();
+                if (states.isFinal(probe)) {
+                    ring.pop();
+                    continue;
+                }
+                long host = probe / portCount;
+                long waitedUs = (System.nanoTime() - ring.headSentAt()) / 1000;
+                if (waitedUs < rtt.timeoutUs(slot(host))) break;
+                int attempt = ring.headAttempt();
+                ring.pop();
+                if (attempt >= opt.retries() || stopLevel > 0) {
+                    int before = states.finish(probe);
+                    if (before >= 0) results.put(probe, ResultQueue.pack(Reason.NO_RESPONSE.ordinal(), -1, -1));
+                    continue;
+                }
+                if (addProbe(batch, sources, probe, attempt + 1, now, dst4, dst6)) {
+                    batchProbe[batch.size() - 1] = probe;
+                    batchAttempt[batch.size() - 1] = attempt + 1;
+                    retransmits.incrementAndGet();
+                }
+            }
+            // 2. new probes
+            while (!exhausted && !batch.isFull()) {
+                long probe = perm.next();
+                if (probe < 0) {
+                    exhausted = true;
+                    break;
+                }
+                if (addProbe(batch, sources, probe, 0, now, dst4, dst6)) {
+                    batchProbe[batch.size() - 1] = probe;
+                    batchAttempt[batch.size() - 1] = 0;
+                }
+            }
+            if (batch.size() == 0) {
+                if (exhausted && ring.isEmpty()) break;
+                LockSupport.parkNanos(ring.isEmpty() ? 1_000_000 : 200_000);
+                continue;
+            }
+            limiter.acquire(batch.size());
+            sockets.send(batch);
+            long sentNanos = System.nanoTime();
+            for (int i = 0; i < batch.size(); i++) {
+                long ts = batch.sendTimestamp(i);
+                if (ts > 0) states.refineSendTime(batchProbe[i], batchAttempt[i], (ts - startRealtimeNs) / 1000);
+                ring.add(batchProbe[i], sentNanos, batchAttempt[i]);
+            }
+            sent.addAndGet(batch.size());
+        }
+    }
+
+    private boolean addProbe(ProbeBatch batch, SourceCache sources, long probe, int attempt, long nowUs,
+                             byte[] dst4, byte[] dst6) {
+        long host = probe / portCount;
+        int port = ports.port((int) (probe % portCount));
+        int family = targets.familyAt(host);
+        long hi = targets.hiAt(host), lo = targets.loAt(host);
+        byte[] dst = family == 4 ? dst4 : dst6;
+        io.synprobe.target.Ip.write(family, hi, lo, dst);
+        byte[] src = sources.sourceFor(family, hi, lo);
+        int sport = sportBase + attempt;
+        int seq = sendCookies.compute(io.synprobe.target.Ip.hi(src), io.synprobe.target.Ip.lo(src), hi, lo, sport, port, 0);
+        if (!states.markSent(probe, attempt, nowUs)) return false;
+        batch.addSyn(src, dst, sport, port, seq, opt.ttl(), seq >>> 16, WINDOW, MSS);
+        return true;
+    }
+
+    // ---------------------------------------------------------------- receiving
+
+    private void receiveLoop(RawSockets sockets) {
+        io.synprobe.nativeio.ReplyBatch batch = new io.synprobe.nativeio.ReplyBatch(256);
+        DecodedReply reply = new DecodedReply();
+        long quietUntil = 0;
+        while (true) {
+            int n = sockets.receive(batch, 20);
+            for (int i = 0; i < n; i++) {
+                reply.decode(batch.packets(), batch.packetOffset(i), batch.packetLength(i), batch.wireLength(i));
+                handle(reply, batch.timestamp(i));
+            }
+            if (sendingDone || stopLevel >= 2) {
+                // the sender has finished every probe; take what is already queued, then stop
+                if (n == 0 && (quietUntil == 0 || System.nanoTime() > quietUntil)) break;
+                if (quietUntil == 0) quietUntil = System.nanoTime() + 50_000_000;
+            }
+        }
+    }
+
+    private void handle(DecodedReply r, long recvRealtimeNs) {
+        switch (r.kind) {
+            case TCP -> handleTcp(r, recvRealtimeNs);
+            case ICMP_UNREACHABLE, ICMP_TIME_EXCEEDED -> handleIcmp(r, recvRealtimeNs);
+            default -> invalid.incrementAndGet();
+        }
+    }
+
+    private void handleTcp(DecodedReply r, long recvNs) {
+        int attempt = r.dstPort - sportBase;
+        if (attempt < 0 || attempt > opt.retries()) {
+            unmatched.incrementAndGet();
+            return;
+        }
+        long probe = probeOf(r.family, r.srcHi, r.srcLo, r.srcPort);
+        if (probe < 0) {
+            unmatched.incrementAndGet();
+            return;
+        }
+        Reason reason;
+        if (r.isSynAck() || r.isRst()) {
+            int cookie = recvCookies.compute(r.dstHi, r.dstLo, r.srcHi, r.srcLo, r.dstPort, r.srcPort, 0);
+            if (((r.ack - 1) & 0xffffffffL) != (cookie & 0xffffffffL)) {
+                unmatched.incrementAndGet();
+                return;
+            }
+            reason = r.isSynAck() ? Reason.SYN_ACK : Reason.RESET;
+        } else if (r.isBareSyn()) {
+            // a SYN carries no acknowledgment to check; at least it must not be one of our own probes looped
+            // back (loopback scans see them), and the probe it would answer must have been sent
+            int own = recvCookies.compute(r.srcHi, r.srcLo, r.dstHi, r.dstLo, r.srcPort, r.dstPort, 0);
+            if ((own & 0xffffffffL) == r.seq || !states.wasSent(probe)) {
+                unmatched.incrementAndGet();
+                return;
+            }
+            reason = Reason.SPLIT_HANDSHAKE_SYN;
+        } else {
+            unmatched.incrementAndGet();
+            return;
+        }
+        record(probe, attempt, reason, r.ttl, recvNs);
+    }
+
+    private void handleIcmp(DecodedReply r, long recvNs) {
+        int attempt = r.quotedSrcPort - sportBase;
+        Reason reason = IcmpReasons.of(r.family, r.icmpType, r.icmpCode);
+        if (reason == null || attempt < 0 || attempt > opt.retries()) {
+            unmatched.incrementAndGet();
+            return;
+        }
+        long probe = probeOf(r.family, r.quotedDstHi, r.quotedDstLo, r.quotedDstPort);
+        if (probe < 0) {
+            unmatched.incrementAndGet();
+            return;
+        }
+        int cookie = recvCookies.compute(r.quotedSrcHi, r.quotedSrcLo, r.quotedDstHi, r.quotedDstLo,
+                r.quotedSrcPort, r.quotedDstPort, 0);
+        if (r.quotedSeq != (cookie & 0xffffffffL)) {
+            unmatched.incrementAndGet();
+            return;
+        }
+        record(probe, attempt, reason, r.ttl, recvNs);
+    }
+
+    private long probeOf(int family, long hi, long lo, int port) {
+        long host = targets.indexOf(family, hi, lo);
+        int portIndex = ports.indexOf(port);
+        if (host < 0 || portIndex < 0) return -1;
+        return host * portCount + portIndex;
+    }
+
+    private void record(long probe, int attempt, Reason reason, int ttl, long recvNs) {
+        int before = states.finish(probe);
+        if (before < 0) return; // a duplicate, or it already timed out: the first answer stands
+        long rttUs = -1;
+        if (ProbeStates.attempt(before) == attempt) {
+            long recvUs = (recvNs - startRealtimeNs) / 1000;
+            rttUs = ProbeStates.elapsedUs(ProbeStates.timeUs(before), recvUs);
+            rtt.update(slot(probe / portCount), rttUs);
+        }
+        matched.incrementAndGet();
+        results.put(probe, ResultQueue.pack(reason.ordinal(), ttl, rttUs));
+    }
+
+    // ---------------------------------------------------------------- output
+
+    /** Turns queued primitive results into PortResults for the sink, off the probing threads. */
+    private final class Output implements Runnable {
+        private final ResultSink sink;
+        private final BitSet hostsUp = new BitSet();
+        private volatile boolean done;
+        private IOException failure;
+        long open, closed, filtered;
+
+        Output(ResultSink sink) {
+            this.sink = sink;
+        }
+
+        void finish() {
+            done = true;
+        }
+
+        @Override
+        public void run() {
+            while (true) {
+                boolean last = done;
+                int n = results.drain(this::emit);
+                if (last && n == 0) return;
+                if (n == 0) LockSupport.parkNanos(2_000_000);
+            }
+        }
+
+        private void emit(long probe, long packed) {
+            long host = probe / portCount;
+            Reason reason = Reason.ofOrdinal(ResultQueue.reason(packed));
+            if (reason != Reason.NO_RESPONSE && host < Integer.MAX_VALUE) hostsUp.set((int) host);
+            switch (reason.state()) {
+                case OPEN -> open++;
+                case CLOSED -> closed++;
+                case FILTERED -> filtered++;
+            }
+            finished.incrementAndGet();
+            if (failure != null) return;
+            try {
+                sink.accept(new PortResult(targets.addressAt(host), ports.port((int) (probe % portCount)),
+                        reason.state(), reason, ResultQueue.ttl(packed), ResultQueue.rttUs(packed)));
+            } catch (IOException e) {
+                failure = e;
+            } catch (UncheckedIOException e) {
+                failure = e.getCause();
+            }
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package io.synprobe.nativeio;
+
+import static io.synprobe.nativeio.NativeLayout.*;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import jnr.ffi.Pointer;
+import jnr.ffi.Runtime;
+
+/**
+ * The raw sockets of one run: a send socket per address family and receive sockets for TCP and ICMP replies.
+ * Opened in the caller's network namespace, or inside another one when a namespace path is given.
+ */
+public final class RawSockets implements AutoCloseable {
+    private static final int RCVBUF = 32 << 20;
+    private static final int IPPROTO_TCP = 6;
+    private static final int IPPROTO_ICMP = 1;
+    private static final int IPPROTO_ICMPV6 = 58;
+
+    private final LibSynprobe lib = NativeLoader.lib();
+    private int send4 = -1;
+    private int send6 = -1;
+    private final int[] recvFds = new int[4];
+    private int recvCount;
+    private final ByteBuffer fdTable = ByteBuffer.allocateDirect(4 * 3 * 4).order(ByteOrder.nativeOrder());
+    private final Pointer fdTablePtr = Pointer.wrap(Runtime.getRuntime(lib), fdTable);
+
+    /**
+     * @param netnsPath  a network namespace file (e.g. /var/run/netns/lab) or null for the current one
+     * @param sourcePortLo first local port our probes use; only TCP replies to [lo, hi] reach user space
+     */
+    public static RawSockets open(boolean ipv4, boolean ipv6, int sourcePortLo, int sourcePortHi, String netnsPath) {
+        RawSockets s = new RawSockets();
+        try {
+            NetworkNamespace.run(netnsPath, () -> {
+                if (ipv4) s.openFamily(4, sourcePortLo, sourcePortHi);
+                if (ipv6) s.openFamily(6, sourcePortLo, sourcePortHi);
+                return null;
+            });
+            return s;
+        } catch (RuntimeException e) {
+            s.close();
+            throw e;
+        }
+    }
+
+    private void openFamily(int family, int portLo, int portHi) {
+        int send = check("opening a raw IPv" + family + " send socket", lib.sp_open_send(family));
+        if (family == 4) send4 = send;
+        else send6 = send;
+        int tcp = addRecv(family, RECV_TCP, IPPROTO_TCP);
+        check("attaching the reply filter", lib.sp_filter_tcp_ports(tcp, family, portLo, portHi));
+        addRecv(family, RECV_ICMP, family == 4 ? IPPROTO_ICMP : IPPROTO_ICMPV6);
+    }
+
+    private int addRecv(int family, int kind, int protocol) {
+        int fd = check("opening a raw IPv" + family + (kind == RECV_TCP ? " TCP" : " ICMP") + " receive socket",
+                lib.sp_open_recv(family, kind, RCVBUF));
+        int i = recvCount++;
+        recvFds[i] = fd;
+        fdTable.putInt(i * 12, fd);
+        fdTable.putInt(i * 12 + 4, family);
+        fdTable.putInt(i * 12 + 8, protocol);
+        return fd;
+    }
+
+    /** Sends every probe of the batch; per-probe send times (or -errno) are written back into it. */
+    public void send(ProbeBatch batch) {
+        if (batch.size() == 0) return;
+        check("sending probes", lib.sp_send_batch(send4, send6, batch.pointer(), batch.size()));
+    }
+
+    /** Waits up to timeoutMs for replies and fills the batch with whatever is queued; returns the count. */
+    public int receive(ReplyBatch batch, int timeoutMs) {
+        int n = lib.sp_recv_batch(fdTablePtr, recvCount, batch.pointer(), batch.capacity(), timeoutMs);
+        check("receiving replies", n);
+        batch.setSize(n);
+        return n;
+    }
+
+    private int check(String what, int rc) {
+        if (rc >= 0) return rc;
+        throw new NativeException(what, -rc, Errors.message(-rc));
+    }
+
+    @Override
+    public void close() {
+        if (send4 >= 0) lib.sp_close(send4);
+        if (send6 >= 0) lib.sp_close(send6);
+        for (int i = 0; i < recvCount; i++) lib.sp_close(recvFds[i]);
+        send4 = send6 = -1;
+        recvCount = 0;
+    }
+
+    /** errno to text through the C library, so messages match what users see elsewhere. */
+    static final class Errors {
+        private Errors() {
+        }
+
+        static String message(int errno) {
+            LibSynprobe lib = NativeLoader.lib();
+            ByteBuffer b = ByteBuffer.allocateDirect(256);
+            lib.sp_strerror(errno, Pointer.wrap(Runtime.getRuntime(lib), b), 256);
+            byte[] bytes = new byte[256];
+            b.get(bytes);
+            int len = 0;
+            while (len < bytes.length && bytes[len] != 0) len++;
+            return new String(bytes, 0, len, StandardCharsets.UTF_8);
+        }
+    }
+}

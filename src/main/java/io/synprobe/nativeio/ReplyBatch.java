@@ -1,0 +1,70 @@
+package io.synprobe.nativeio;
+
+import static io.synprobe.nativeio.NativeLayout.*;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import jnr.ffi.Pointer;
+import jnr.ffi.Runtime;
+
+/**
+ * Packets filled in by one sp_recv_batch call: fixed-size slots, each holding an IP packet (for IPv6, a header
+ * rebuilt by the shim from ancillary data) and the kernel's receive timestamp. Reused for every batch.
+ */
+public final class ReplyBatch {
+    private final ByteBuffer buf;
+    private final ByteBuffer packets;
+    private final Pointer ptr;
+    private final int capacity;
+    private int size;
+
+    public ReplyBatch(int capacity) {
+        if (capacity < 1 || capacity > MAX_BATCH) throw new IllegalArgumentException("batch size " + capacity);
+        this.capacity = capacity;
+        this.buf = ByteBuffer.allocateDirect(capacity * SLOT_SIZE).order(ByteOrder.nativeOrder());
+        this.packets = buf.duplicate().order(ByteOrder.BIG_ENDIAN);
+        this.ptr = Pointer.wrap(Runtime.getRuntime(NativeLoader.lib()), buf);
+    }
+
+    public int capacity() {
+        return capacity;
+    }
+
+    public int size() {
+        return size;
+    }
+
+    void setSize(int size) {
+        this.size = size;
+    }
+
+    /** The whole slot area in network byte order; packet i starts at {@link #packetOffset(int)}, IP header first. */
+    public ByteBuffer packets() {
+        return packets;
+    }
+
+    public int packetOffset(int i) {
+        return i * SLOT_SIZE + (buf.getShort(i * SLOT_SIZE + SLOT_PKT_OFF) & 0xffff);
+    }
+
+    public int packetLength(int i) {
+        return buf.getShort(i * SLOT_SIZE + SLOT_PKT_LEN) & 0xffff;
+    }
+
+    public int wireLength(int i) {
+        return buf.getShort(i * SLOT_SIZE + SLOT_WIRE_LEN) & 0xffff;
+    }
+
+    public int family(int i) {
+        return buf.get(i * SLOT_SIZE + SLOT_FAMILY);
+    }
+
+    /** CLOCK_REALTIME nanoseconds at which the kernel received the packet. */
+    public long timestamp(int i) {
+        return buf.getLong(i * SLOT_SIZE + SLOT_TS);
+    }
+
+    Pointer pointer() {
+        return ptr;
+    }
+}

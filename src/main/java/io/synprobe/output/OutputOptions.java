@@ -1,0 +1,43 @@
+package io.synprobe.output;
+
+import io.synprobe.result.PortState;
+
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * How results are shown.
+ *
+ * @param only     states to print; null or empty means all. Hidden results still count in "Not shown" lines.
+ * @param services port-to-name table for the formats that name services
+ */
+public record OutputOptions(Set<PortState> only, ServiceNames services) {
+    public OutputOptions {
+        only = only == null || only.isEmpty() ? EnumSet.allOf(PortState.class) : EnumSet.copyOf(only);
+        services = services == null ? ServiceNames.system() : services;
+    }
+
+    public static OutputOptions defaults() {
+        return new OutputOptions(null, null);
+    }
+
+    public static OutputOptions only(Set<PortState> states) {
+        return new OutputOptions(states, null);
+    }
+
+    /** Parses a comma-separated list such as {@code open,closed}. */
+    public static Set<PortState> parseStates(String list) {
+        EnumSet<PortState> states = EnumSet.noneOf(PortState.class);
+        Arrays.stream(list.split(",")).filter(s -> !s.isBlank()).map(PortState::parse).forEach(states::add);
+        return states;
+    }
+
+    public boolean shows(PortState state) {
+        return only.contains(state);
+    }
+
+    public boolean hidesAny() {
+        return only.size() < PortState.values().length;
+    }
+}

@@ -1,0 +1,84 @@
+package io.synprobe.output;
+
+import io.synprobe.output.HostReport.ExtraPorts;
+import io.synprobe.output.HostReport.ReasonGroup;
+import io.synprobe.result.PortResult;
+import io.synprobe.result.PortState;
+
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/** nmap-like report for people. The closing summary line is {@link SummaryLine}'s, for the CLI to print. */
+final class TableSink extends BufferingSink {
+    private static final List<String> HEADINGS = List.of("PORT", "STATE", "SERVICE", "REASON", "TTL", "RTT");
+    private static final String ABSENT = "-";
+
+    TableSink(OutputStream out, OutputOptions opts) {
+        super(out, opts);
+    }
+
+    @Override
+    protected String host(HostReport host) {
+        String address = Addresses.text(host.address());
+        StringBuilder s = new StringBuilder(256).append("synprobe scan report for ").append(address).append('\n');
+        PortResult reply = host.fastestReply();
+        if (reply == null) {
+            s.append("Host seems down.\n");
+        } else {
+            s.append("Host is up, received ").append(reply.reason().label());
+            if (reply.hasTtl()) s.append(" ttl ").append(reply.ttl());
+            if (reply.hasRtt()) s.append(" (").append(millis(reply.rttUs())).append(" latency)");
+            s.append(".\n");
+        }
+        if (host.listed().isEmpty() && !host.all().isEmpty()) {
+            s.append("All ").append(host.all().size()).append(" scanned ports on ").append(address)
+                    .append(" are in ignored states.\n");
+        }
+        if (!host.extra().isEmpty()) s.append(notShown(host)).append('\n');
+        if (!host.listed().isEmpty()) appendTable(s, host.listed());
+        return s.append('\n').toString();
+    }
+
+    /** e.g. {@code Not shown: 59 closed tcp ports (reset), 38 filtered tcp ports (no-response)}. */
+    private static String notShown(HostReport host) {
+        List<String> parts = new ArrayList<>();
+        for (ExtraPorts e : host.extra()) {
+            for (ReasonGroup g : e.reasons()) {
+                parts.add(g.count() + " " + e.state().label() + " tcp ports (" + g.reason().label() + ")");
+            }
+        }
+        String line = "Not shown: " + String.join(", ", parts);
+        if (!host.hidden().isEmpty()) {
+            line += "; hidden by state filter: "
+                    + host.hidden().stream().map(PortState::label).collect(Collectors.joining(", "));
+        }
+        return line;
+    }
+
+    private void appendTable(StringBuilder s, List<PortResult> results) {
+        List<List<String>> rows = new ArrayList<>(results.size() + 1);
+        rows.add(HEADINGS);
+        for (PortResult r : results) {
+            rows.add(List.of(r.port() + "/" + PortResult.PROTO, r.state().label(), opts.services().name(r.port()),
+                    r.reason().label(), r.hasTtl() ? Integer.toString(r.ttl()) : ABSENT,
+                    r.hasRtt() ? millis(r.rttUs()) : ABSENT));
+        }
+        int[] widths = new int[HEADINGS.size()];
+        for (List<String> row : rows) {
+            for (int c = 0; c < widths.length; c++) widths[c] = Math.max(widths[c], row.get(c).length());
+        }
+        for (List<String> row : rows) {
+            for (int c = 0; c < widths.length - 1; c++) {
+                s.append(row.get(c)).append(" ".repeat(widths[c] - row.get(c).length() + 1));
+            }
+            s.append(row.get(widths.length - 1)).append('\n');
+        }
+    }
+
+    private static String millis(long us) {
+        return String.format(Locale.ROOT, "%.3fms", us / 1000.0);
+    }
+}
