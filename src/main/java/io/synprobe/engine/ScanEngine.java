@@ -5,7 +5,6 @@ import io.synprobe.nativeio.ProbeBatch;
 import io.synprobe.nativeio.RawSockets;
 import io.synprobe.nativeio.Routes;
 import io.synprobe.packet.DecodedReply;
-import io.synprobe.packet.IcmpReasons;
 import io.synprobe.result.PortResult;
 import io.synprobe.result.Reason;
 import io.synprobe.result.ResultSink;
@@ -248,12 +247,13 @@ public final class ScanEngine {
     private void receiveLoop(RawSockets sockets) {
         io.synprobe.nativeio.ReplyBatch batch = new io.synprobe.nativeio.ReplyBatch(256);
         DecodedReply reply = new DecodedReply();
+        ReplyMatcher matcher = new ReplyMatcher(targets, ports, recvCookies, sportBase, opt.retries() + 1, states::wasSent);
         long quietUntil = 0;
         while (true) {
             int n = sockets.receive(batch, 20);
             for (int i = 0; i < n; i++) {
                 reply.decode(batch.packets(), batch.packetOffset(i), batch.packetLength(i), batch.wireLength(i));
-                handle(reply, batch.timestamp(i));
+                handle(matcher, reply, batch.timestamp(i));
             }
             if (sendingDone || stopLevel >= 2) {
                 // the sender has finished every probe; take what is already queued, then stop
@@ -263,75 +263,14 @@ public final class ScanEngine {
         }
     }
 
-    private void handle(DecodedReply r, long recvRealtimeNs) {
-        switch (r.kind) {
-            case TCP -> handleTcp(r, recvRealtimeNs);
-            case ICMP_UNREACHABLE, ICMP_TIME_EXCEEDED -> handleIcmp(r, recvRealtimeNs);
-            default -> invalid.incrementAndGet();
-        }
-    }
-
-    private void handleTcp(DecodedReply r, long recvNs) {
-        int attempt = r.dstPort - sportBase;
-        if (attempt < 0 || attempt > opt.retries()) {
-            unmatched.incrementAndGet();
-            return;
-        }
-        long probe = probeOf(r.family, r.srcHi, r.srcLo, r.srcPort);
-        if (probe < 0) {
-            unmatched.incrementAndGet();
-            return;
-        }
-        Reason reason;
-        if (r.isSynAck() || r.isRst()) {
-            int cookie = recvCookies.compute(r.dstHi, r.dstLo, r.srcHi, r.srcLo, r.dstPort, r.srcPort, 0);
-            if (((r.ack - 1) & 0xffffffffL) != (cookie & 0xffffffffL)) {
-                unmatched.incrementAndGet();
-                return;
-            }
-            reason = r.isSynAck() ? Reason.SYN_ACK : Reason.RESET;
-        } else if (r.isBareSyn()) {
-            // a SYN carries no acknowledgment to check; at least it must not be one of our own probes looped
-            // back (loopback scans see them), and the probe it would answer must have been sent
-            int own = recvCookies.compute(r.srcHi, r.srcLo, r.dstHi, r.dstLo, r.srcPort, r.dstPort, 0);
-            if ((own & 0xffffffffL) == r.seq || !states.wasSent(probe)) {
-                unmatched.incrementAndGet();
-                return;
-            }
-            reason = Reason.SPLIT_HANDSHAKE_SYN;
+    private void handle(ReplyMatcher matcher, DecodedReply r, long recvRealtimeNs) {
+        if (r.kind == DecodedReply.Kind.INVALID) {
+            invalid.incrementAndGet();
+        } else if (matcher.match(r)) {
+            record(matcher.probe, matcher.attempt, matcher.reason, r.ttl, recvRealtimeNs);
         } else {
             unmatched.incrementAndGet();
-            return;
         }
-        record(probe, attempt, reason, r.ttl, recvNs);
-    }
-
-    private void handleIcmp(DecodedReply r, long recvNs) {
-        int attempt = r.quotedSrcPort - sportBase;
-        Reason reason = IcmpReasons.of(r.family, r.icmpType, r.icmpCode);
-        if (reason == null || attempt < 0 || attempt > opt.retries()) {
-            unmatched.incrementAndGet();
-            return;
-        }
-        long probe = probeOf(r.family, r.quotedDstHi, r.quotedDstLo, r.quotedDstPort);
-        if (probe < 0) {
-            unmatched.incrementAndGet();
-            return;
-        }
-        int cookie = recvCookies.compute(r.quotedSrcHi, r.quotedSrcLo, r.quotedDstHi, r.quotedDstLo,
-                r.quotedSrcPort, r.quotedDstPort, 0);
-        if (r.quotedSeq != (cookie & 0xffffffffL)) {
-            unmatched.incrementAndGet();
-            return;
-        }
-        record(probe, attempt, reason, r.ttl, recvNs);
-    }
-
-    private long probeOf(int family, long hi, long lo, int port) {
-        long host = targets.indexOf(family, hi, lo);
-        int portIndex = ports.indexOf(port);
-        if (host < 0 || portIndex < 0) return -1;
-        return host * portCount + portIndex;
     }
 
     private void record(long probe, int attempt, Reason reason, int ttl, long recvNs) {

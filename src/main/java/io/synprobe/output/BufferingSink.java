@@ -64,17 +64,14 @@ abstract class BufferingSink implements ResultSink {
     private void finish(ScanSummary summary) throws IOException {
         finished = true;
         if (info == null) begin(new ScanInfo(List.of(), Instant.now(), 0, 0, "", "syn", "unknown"));
-        long up = 0;
-        for (HostResults h : hosts.values()) {
-            HostReport report = h.report(opts);
-            if (report.up()) up++;
-            out.write(host(report));
-        }
+        List<HostReport> reports = hosts.values().stream().map(h -> h.report(opts)).toList();
+        long up = reports.stream().filter(HostReport::up).count();
         Instant end = summary != null ? summary.end() : Instant.now();
         long elapsed = summary != null ? summary.elapsedMillis() : Duration.between(info.start(), end).toMillis();
-        long total = summary != null ? Math.max(summary.hosts(), hosts.size()) : hosts.size();
-        boolean complete = summary != null && !summary.interrupted();
-        String footer = footer(info, new Finish(end, elapsed, total, up, complete));
+        long total = summary != null ? Math.max(summary.hosts(), reports.size()) : reports.size();
+        Finish finish = new Finish(end, elapsed, total, up, summary != null && !summary.interrupted());
+        for (HostReport report : reports) out.write(host(report, info, finish));
+        String footer = footer(info, finish);
         if (!footer.isEmpty()) out.write(footer);
     }
 
@@ -84,7 +81,7 @@ abstract class BufferingSink implements ResultSink {
     }
 
     /** One host's whole block, written as one record. */
-    protected abstract String host(HostReport host);
+    protected abstract String host(HostReport host, ScanInfo info, Finish finish);
 
     /** Written last; empty for none. */
     protected String footer(ScanInfo info, Finish finish) {

@@ -19,7 +19,7 @@ final class GrepSink extends BufferingSink {
     }
 
     @Override
-    protected String host(HostReport host) {
+    protected String host(HostReport host, ScanInfo info, Finish finish) {
         String prefix = "Host: " + Addresses.text(host.address()) + " ()\t";
         String ports = host.listed().stream().map(this::port).collect(Collectors.joining(", "));
         StringBuilder s = new StringBuilder(prefix).append("Status: ").append(host.up() ? "Up" : "Down").append('\n')

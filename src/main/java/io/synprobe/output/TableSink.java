@@ -4,6 +4,7 @@ import io.synprobe.output.HostReport.ExtraPorts;
 import io.synprobe.output.HostReport.ReasonGroup;
 import io.synprobe.result.PortResult;
 import io.synprobe.result.PortState;
+import io.synprobe.result.ScanInfo;
 
 import java.io.OutputStream;
 import java.util.ArrayList;
@@ -21,7 +22,7 @@ final class TableSink extends BufferingSink {
     }
 
     @Override
-    protected String host(HostReport host) {
+    protected String host(HostReport host, ScanInfo info, Finish finish) {
         String address = Addresses.text(host.address());
         StringBuilder s = new StringBuilder(256).append("synprobe scan report for ").append(address).append('\n');
         PortResult reply = host.fastestReply();

@@ -6,7 +6,6 @@ import io.synprobe.result.PortResult;
 import io.synprobe.result.ScanInfo;
 
 import java.io.OutputStream;
-import java.time.Instant;
 import java.util.Locale;
 
 /**
@@ -17,15 +16,12 @@ final class XmlSink extends BufferingSink {
     /** nmap's lower bound for a probe timeout, reported in {@code <times to=...>}. */
     private static final long MIN_TIMEOUT_US = 100_000;
 
-    private Instant start;
-
     XmlSink(OutputStream out, OutputOptions opts) {
         super(out, opts);
     }
 
     @Override
     protected String header(ScanInfo info) {
-        start = info.start();
         String scanType = info.scanType() == null ? "syn" : info.scanType().toLowerCase(Locale.ROOT);
         return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
                 + "<!DOCTYPE nmaprun>\n"
@@ -39,11 +35,11 @@ final class XmlSink extends BufferingSink {
     }
 
     @Override
-    protected String host(HostReport host) {
+    protected String host(HostReport host, ScanInfo info, Finish finish) {
         StringBuilder s = new StringBuilder(512);
-        // Hosts are only written at the end, so per-host times are the scan's.
-        s.append("<host starttime=\"").append(start.getEpochSecond())
-                .append("\" endtime=\"").append(Instant.now().getEpochSecond()).append("\">");
+        // Results of all hosts arrive interleaved, so per-host times are the scan's.
+        s.append("<host starttime=\"").append(info.start().getEpochSecond())
+                .append("\" endtime=\"").append(finish.end().getEpochSecond()).append("\">");
         PortResult reply = host.fastestReply();
         if (reply != null) {
             s.append("<status state=\"up\" reason=\"").append(reply.reason().label())

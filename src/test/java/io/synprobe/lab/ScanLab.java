@@ -1,0 +1,138 @@
+package io.synprobe.lab;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * A two-namespace lab made by the test itself: a prober namespace and a target namespace joined by a veth pair,
+ * with real listeners and nftables rules in the target. IPv4 198.18.0.0/24 and IPv6 2001:db8::/64; the prober is
+ * .1 / ::1, the targets .2 up. ICMP rate limits are off in the target so every reject is answered.
+ *
+ * <p>Ports of every target (both families unless noted): 22, 80 open; 81 closed (no listener); 82 dropped;
+ * 83 icmp port-unreachable; 84 admin-prohibited; 85 host-unreachable; 86 tcp reset (with a listener behind it);
+ * 87 no-route; IPv4 only: 88 net-prohibited, 89 host-prohibited, 90 protocol-unreachable.
+ */
+public final class ScanLab implements AutoCloseable {
+    public static final int[] OPEN = {22, 80, 86};
+    public static final String RULES = """
+            table inet lab {
+              chain input {
+                type filter hook input priority 0; policy accept;
+                tcp dport 82 drop
+                tcp dport 83 reject with icmpx type port-unreachable
+                tcp dport 84 reject with icmpx type admin-prohibited
+                tcp dport 85 reject with icmpx type host-unreachable
+                tcp dport 86 reject with tcp reset
+                tcp dport 87 reject with icmpx type no-route
+                meta nfproto ipv4 tcp dport 88 reject with icmp type net-prohibited
+                meta nfproto ipv4 tcp dport 89 reject with icmp type host-prohibited
+                meta nfproto ipv4 tcp dport 90 reject with icmp type prot-unreachable
+              }
+            }
+            """;
+
+    private final String prober;
+    private final String target;
+    private final int hosts;
+    private final List<Process> processes = new ArrayList<>();
+
+    private ScanLab(int hosts) {
+        String id = Integer.toString(ThreadLocalRandom.current().nextInt(1 << 24), 36);
+        this.prober = "sp" + id + "p";
+        this.target = "sp" + id + "t";
+        this.hosts = hosts;
+    }
+
+    /** Builds the lab with target addresses .2 .. .(hosts+1) (and 2001:db8::2 ..). */
+    public static ScanLab start(int hosts) {
+        Privileged.require("ip", "nft");
+        ScanLab lab = new ScanLab(hosts);
+        try {
+            lab.build();
+            return lab;
+        } catch (RuntimeException e) {
+            lab.close();
+            throw e;
+        }
+    }
+
+    private void build() {
+        Shell.check("ip", "netns", "add", prober);
+        Shell.check("ip", "netns", "add", target);
+        Shell.check("ip", "link", "add", "veth-" + prober, "netns", prober, "type", "veth", "peer", "name", "veth-" + target,
+                "netns", target);
+        for (String ns : List.of(prober, target)) {
+            Shell.check("ip", "-n", ns, "link", "set", "lo", "up");
+            Shell.check("ip", "-n", ns, "link", "set", "veth-" + ns, "up");
+            Shell.check("ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv6.conf.all.accept_dad=0");
+        }
+        Shell.check("ip", "-n", prober, "addr", "add", "198.18.0.1/24", "dev", "veth-" + prober);
+        Shell.check("ip", "-n", prober, "addr", "add", "2001:db8::1/64", "dev", "veth-" + prober, "nodad");
+        for (int i = 0; i < hosts; i++) {
+            Shell.check("ip", "-n", target, "addr", "add", v4(i) + "/24", "dev", "veth-" + target);
+            Shell.check("ip", "-n", target, "addr", "add", v6(i) + "/64", "dev", "veth-" + target, "nodad");
+        }
+        Shell.check("ip", "netns", "exec", target, "sysctl", "-qw", "net.ipv4.icmp_ratelimit=0");
+        Shell.check("ip", "netns", "exec", target, "sysctl", "-qw", "net.ipv6.icmp.ratelimit=0");
+        Shell.checkIn(RULES, "ip", "netns", "exec", target, "nft", "-f", "-");
+        listen(OPEN);
+    }
+
+    /** Starts real listeners in the target namespace (all its addresses, both families). */
+    public void listen(int... ports) {
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", target, Privileged.tool("splisten").toString(),
+                "--max-seconds", "600"));
+        for (int p : ports) cmd.add(Integer.toString(p));
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            processes.add(p);
+            String line = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)).readLine();
+            if (!"ready".equals(line)) throw new IllegalStateException("splisten did not start: " + line);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public String proberNetns() {
+        return prober;
+    }
+
+    public String targetNetns() {
+        return target;
+    }
+
+    public String proberNetnsPath() {
+        return "/var/run/netns/" + prober;
+    }
+
+    public static String v4(int i) {
+        return "198.18.0." + (i + 2);
+    }
+
+    public static String v6(int i) {
+        return "2001:db8::" + Integer.toHexString(i + 2);
+    }
+
+    public int hosts() {
+        return hosts;
+    }
+
+    @Override
+    public void close() {
+        for (Process p : processes) {
+            p.destroy();
+            try {
+                if (!p.waitFor(2, java.util.concurrent.TimeUnit.SECONDS)) p.destroyForcibly();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        Shell.run(List.of("ip", "netns", "del", prober), null, 30);
+        Shell.run(List.of("ip", "netns", "del", target), null, 30);
+    }
+}
