@@ -42,6 +42,15 @@ class ScanLabTest {
             Map.entry(88, "filtered net-prohibited"), Map.entry(89, "filtered host-prohibited"),
             Map.entry(90, "filtered proto-unreach"));
 
+    /** IPv6 has no net-/host-prohibited or protocol-unreachable rules in the lab: those ports answer with resets. */
+    static final Map<Integer, String> EXPECTED_V6 = expectedV6();
+
+    static Map<Integer, String> expectedV6() {
+        Map<Integer, String> m = new TreeMap<>(EXPECTED_V4);
+        for (int p = 88; p <= 90; p++) m.put(p, "closed reset");
+        return m;
+    }
+
     static ScanLab lab;
 
     @BeforeAll
@@ -86,18 +95,53 @@ class ScanLabTest {
     }
 
     @Test
+    void ipv6GetsTheSameStatesAndReasonsAsIpv4() throws Exception {
+        CollectingSink sink = scan("2001:db8::2-2001:db8::4", PORTS, 1);
+        for (int h = 0; h < 3; h++) {
+            assertEquals(EXPECTED_V6, sink.table(InetAddress.getByName(ScanLab.v6(h))), "host " + ScanLab.v6(h));
+        }
+    }
+
+    @Test
+    void bothFamiliesInOneScan() throws Exception {
+        CollectingSink sink = scan("198.18.0.2 2001:db8::2", PORTS, 1);
+        assertEquals(new TreeMap<>(EXPECTED_V4), sink.table(InetAddress.getByName("198.18.0.2")));
+        assertEquals(EXPECTED_V6, sink.table(InetAddress.getByName("2001:db8::2")));
+    }
+
+    @Test
     void resultsAgreeWithNmapSynScanPortForPort() throws Exception {
+        assertAgreesWithNmap("198.18.0.2-198.18.0.4", "198.18.0.2-4", false);
+    }
+
+    @Test
+    void ipv6ResultsAgreeWithNmapSynScanPortForPort() throws Exception {
+        assertAgreesWithNmap("2001:db8::2-2001:db8::4", "2001:db8::2 2001:db8::3 2001:db8::4", true);
+    }
+
+    private void assertAgreesWithNmap(String ourTargets, String nmapTargets, boolean v6) throws Exception {
         Privileged.require("nmap");
-        String xml = Shell.check("ip", "netns", "exec", lab.proberNetns(), "nmap", "-sS", "-n", "-Pn", "--reason",
-                "--max-retries", "1", "-p", PORTS, "-oX", "-", "198.18.0.2-4");
-        Map<String, String> nmap = nmapStates(xml);
-        CollectingSink sink = scan("198.18.0.2-198.18.0.4", PORTS, 1);
+        List<String> cmd = new java.util.ArrayList<>(List.of("ip", "netns", "exec", lab.proberNetns(), "nmap", "-sS", "-n",
+                "-Pn", "--reason", "--max-retries", "1", "-p", PORTS, "-oX", "-"));
+        if (v6) cmd.add("-6");
+        cmd.addAll(List.of(nmapTargets.split(" ")));
+        Shell.Result nmapRun = Shell.run(cmd, null, 120);
+        assertEquals(0, nmapRun.exit(), nmapRun.out());
+        Map<String, String> nmap = nmapStates(nmapRun.out());
+        // nmap names ICMPv6 "no route to destination" no-route; synprobe uses net-unreach for both families
+        nmap.replaceAll((k, v) -> v.equals("filtered no-route") ? "filtered net-unreach" : v);
+        CollectingSink sink = scan(ourTargets, PORTS, 1);
         Map<String, String> ours = new TreeMap<>();
         for (PortResult r : sink.results) {
-            ours.put(r.ip().getHostAddress() + ":" + r.port(), r.state().label() + " " + r.reason().label());
+            String addr = InetAddress.getByName(r.ip().getHostAddress()).getHostAddress();
+            ours.put(canonical(addr) + ":" + r.port(), r.state().label() + " " + r.reason().label());
         }
         assertEquals(36, nmap.size(), "nmap reported every port: " + nmap);
         assertEquals(nmap, ours);
+    }
+
+    static String canonical(String addr) throws Exception {
+        return InetAddress.getByName(addr).getHostAddress();
     }
 
     /** ip:port -> "state reason" from nmap's XML, including the ports folded into extraports. */
@@ -108,7 +152,7 @@ class ScanLabTest {
         NodeList hosts = doc.getElementsByTagName("host");
         for (int i = 0; i < hosts.getLength(); i++) {
             Element host = (Element) hosts.item(i);
-            String addr = ((Element) host.getElementsByTagName("address").item(0)).getAttribute("addr");
+            String addr = canonical(((Element) host.getElementsByTagName("address").item(0)).getAttribute("addr"));
             NodeList ports = host.getElementsByTagName("port");
             for (int j = 0; j < ports.getLength(); j++) {
                 Element port = (Element) ports.item(j);
