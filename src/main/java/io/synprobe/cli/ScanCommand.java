@@ -101,7 +101,7 @@ public final class ScanCommand implements Callable<Integer> {
         } finally {
             if (progress != null) progress.stop();
         }
-        if (!output.quiet) System.err.println(SummaryLine.of(summary, portList.size()));
+        if (!output.quiet) System.err.println(io.synprobe.output.SummaryLine.format(summary, portList.size()));
         return summary.interrupted() ? ExitCodes.INTERRUPTED : ExitCodes.OK;
     }
 

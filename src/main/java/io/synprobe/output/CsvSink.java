@@ -9,7 +9,7 @@ import java.io.OutputStream;
 
 /** CSV (RFC 4180 quoting, LF line ends): a header, then one row per shown result as it arrives. */
 final class CsvSink implements ResultSink {
-    static final String HEADER = "ip,port,proto,state,reason,ttl,rtt_us\n";
+    private static final String HEADER = "ip,port,proto,state,reason,ttl,rtt_us\n";
 
     private final RecordWriter out;
     private final OutputOptions opts;

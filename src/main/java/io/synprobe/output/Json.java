@@ -26,6 +26,14 @@ final class Json {
         return this;
     }
 
+    /** A finite number with up to three decimals, or null for NaN and infinities. */
+    Json field(String name, double value) {
+        key(name);
+        if (Double.isNaN(value) || Double.isInfinite(value)) s.append("null");
+        else s.append(new java.math.BigDecimal(value).setScale(3, java.math.RoundingMode.HALF_UP).stripTrailingZeros().toPlainString());
+        return this;
+    }
+
     Json field(String name, boolean value) {
         key(name).append(value);
         return this;

@@ -36,8 +36,4 @@ public record OutputOptions(Set<PortState> only, ServiceNames services) {
     public boolean shows(PortState state) {
         return only.contains(state);
     }
-
-    public boolean hidesAny() {
-        return only.size() < PortState.values().length;
-    }
 }

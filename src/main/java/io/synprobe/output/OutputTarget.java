@@ -22,7 +22,7 @@ public final class OutputTarget {
         return Files.newOutputStream(Path.of(path));
     }
 
-    public static OutputStream standardOutput() {
+    private static OutputStream standardOutput() {
         return new FilterOutputStream(System.out) {
             @Override
             public void write(byte[] b, int off, int len) throws IOException {

@@ -16,7 +16,7 @@ public final class ServiceNames {
     private static final ServiceNames SYSTEM = new ServiceNames(SYSTEM_FILE);
 
     /** Used when the file is missing, so common ports are still named. */
-    static final Map<Integer, String> FALLBACK = Map.ofEntries(
+    private static final Map<Integer, String> FALLBACK = Map.ofEntries(
             Map.entry(20, "ftp-data"), Map.entry(21, "ftp"), Map.entry(22, "ssh"), Map.entry(23, "telnet"),
             Map.entry(25, "smtp"), Map.entry(53, "domain"), Map.entry(80, "http"), Map.entry(110, "pop3"),
             Map.entry(111, "rpcbind"), Map.entry(123, "ntp"), Map.entry(135, "msrpc"), Map.entry(139, "netbios-ssn"),

@@ -12,9 +12,10 @@ public final class SummaryLine {
     /**
      * e.g. {@code synprobe done: 2 hosts (2 up), 4000 ports, 8000 probes (120 retransmits), 8010 replies in 1.23s:
      * 3 open, 7990 closed, 7 filtered}.
+     *
+     * @param ports how many ports each host was probed on
      */
-    public static String format(ScanSummary s) {
-        long ports = s.open() + s.closed() + s.filtered();
+    public static String format(ScanSummary s, int ports) {
         return String.format(Locale.ROOT,
                 "synprobe %s: %s (%d up), %s, %s (%s), %s in %.2fs: %d open, %d closed, %d filtered",
                 s.interrupted() ? "interrupted" : "done", count(s.hosts(), "host"), s.hostsUp(), count(ports, "port"),

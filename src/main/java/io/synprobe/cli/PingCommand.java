@@ -1,0 +1,101 @@
+package io.synprobe.cli;
+
+import io.synprobe.nativeio.NetworkNamespace;
+import io.synprobe.output.OutputTarget;
+import io.synprobe.output.PingJsonListener;
+import io.synprobe.output.PingTableListener;
+import io.synprobe.ping.PingEngine;
+import io.synprobe.ping.PingListener;
+import io.synprobe.ping.PingOptions;
+import io.synprobe.target.AddressRange;
+import io.synprobe.target.Ip;
+import io.synprobe.target.TargetParser;
+import io.synprobe.target.UsageException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "ping", sortOptions = false,
+        description = "TCP SYN ping: handshake latency to a port, one probe per interval, exact per-probe matching.",
+        footerHeading = "%nExamples:%n",
+        footer = {"  synprobe ping 127.0.0.1 -p 22 -c 5",
+                "  synprobe ping 198.18.0.2 198.18.0.3 -p 443 -i 20ms -c 500 -o jsonl",
+                "",
+                "Each probe has its own source port and sequence number: a late reply or a SYN-ACK the target",
+                "retransmits is reported as late or dup on the probe it answers, never as another probe's RTT.",
+                "Exit codes: 0 every target answered, 1 some target never answered, 2 bad usage, 3 no privileges."})
+public final class PingCommand implements Callable<Integer> {
+    static final int MAX_TARGETS = 1024;
+
+    @Parameters(paramLabel = "TARGET", arity = "1..*", description = "addresses or host names")
+    List<String> targets;
+
+    @Option(names = {"-p", "--port"}, paramLabel = "PORT", required = true, description = "TCP port to probe")
+    String port;
+
+    @Option(names = {"-c", "--count"}, paramLabel = "COUNT", description = "probes per target (default: until Ctrl-C)")
+    Long count;
+
+    @Option(names = {"-i", "--interval"}, paramLabel = "TIME", defaultValue = "1s", description = "time between probes (default: ${DEFAULT-VALUE})")
+    String interval;
+
+    @Option(names = {"-W", "--timeout"}, paramLabel = "TIME", defaultValue = "1s", description = "reply timeout (default: ${DEFAULT-VALUE})")
+    String timeout;
+
+    @Option(names = "--ttl", paramLabel = "N", defaultValue = "64", description = "IP TTL / hop limit")
+    int ttl;
+
+    @Option(names = "--netns", paramLabel = "NAME", description = "probe from inside this network namespace")
+    String netns;
+
+    @Option(names = {"-o", "--output-format"}, paramLabel = "FORMAT", defaultValue = "table", description = "table (default) or jsonl")
+    String format;
+
+    @Option(names = "--output", paramLabel = "FILE", description = "write to FILE instead of standard output")
+    String file;
+
+    @Option(names = "-4", description = "resolve host names to IPv4 only")
+    boolean ipv4;
+
+    @Option(names = "-6", description = "resolve host names to IPv6 only")
+    boolean ipv6;
+
+    @Override
+    public Integer call() throws Exception {
+        int p = io.synprobe.target.PortList.parse(port).size() == 1 ? Integer.parseInt(port.trim()) : -1;
+        if (p < 0) throw new UsageException("invalid --port '" + port + "' (one port, 1-65535)");
+        if (count != null && count < 1) throw ScanCommand.usage("--count", String.valueOf(count), "at least 1");
+        Duration iv = Durations.parse(interval), to = Durations.parse(timeout);
+        if (iv.toNanos() < 1_000_000) throw ScanCommand.usage("--interval", interval, "at least 1ms");
+        if (to.isZero()) throw ScanCommand.usage("--timeout", timeout, "more than 0");
+        if (ttl < 1 || ttl > 255) throw ScanCommand.usage("--ttl", String.valueOf(ttl), "1-255");
+        if (!format.equals("table") && !format.equals("jsonl")) {
+            throw new UsageException("invalid output format '" + format + "' for ping (table or jsonl)");
+        }
+        if (ipv4 && ipv6) throw new UsageException("-4 and -6 exclude each other");
+        TargetParser parser = new TargetParser(ipv4 ? TargetParser.Preference.IPV4 : ipv6 ? TargetParser.Preference.IPV6 : TargetParser.Preference.ANY);
+        Set<InetAddress> addresses = new LinkedHashSet<>();
+        for (String t : targets) {
+            AddressRange r = parser.parse(t);
+            if (r.count() != 1) throw new UsageException("ping takes single addresses, not '" + t + "'");
+            addresses.add(Ip.inet(r.family(), r.hi(), r.lo()));
+        }
+        if (addresses.size() > MAX_TARGETS) throw new UsageException("at most " + MAX_TARGETS + " ping targets");
+        String nsPath = netns == null ? null : NetworkNamespace.path(netns);
+
+        PingEngine engine = new PingEngine(new PingOptions(new ArrayList<>(addresses), p, count == null ? 0 : count, iv, to, ttl, nsPath));
+        Interrupts.onInterrupt(engine::requestStop);
+        try (OutputStream out = OutputTarget.open(file)) {
+            PingListener listener = format.equals("jsonl") ? new PingJsonListener(out) : new PingTableListener(out);
+            return engine.run(listener) ? ExitCodes.OK : ExitCodes.FAILED;
+        }
+    }
+}

@@ -1,0 +1,18 @@
+package io.synprobe.ping;
+
+import io.synprobe.result.PortState;
+import io.synprobe.result.Reason;
+import java.net.InetAddress;
+
+/**
+ * What happened to one probe. A probe gets one REPLY or one TIMEOUT; after a TIMEOUT its reply, should it come,
+ * is LATE; a second reply to an answered probe (the target retransmitting its SYN-ACK) is DUP. Only REPLY
+ * events are RTT samples.
+ *
+ * @param flags  "SA", "RA", or the ICMP reason for errors; null for timeouts
+ * @param rttUs  microseconds from the probe leaving to the reply arriving, -1 for timeouts
+ */
+public record PingEvent(Type type, InetAddress ip, int port, long seq, PortState state, Reason reason, String flags,
+                        int ttl, int window, long rttUs) {
+    public enum Type { REPLY, TIMEOUT, LATE, DUP }
+}
