@@ -67,6 +67,7 @@ public final class Main implements Runnable {
     static int exitCode(Throwable ex) {
         if (ex instanceof UsageException) return ExitCodes.USAGE;
         if (ex instanceof NativeException ne && ne.isPermissionDenied()) return ExitCodes.PRIVILEGES;
+        if (ex instanceof UnsatisfiedLinkError || ex instanceof IllegalStateException) return ExitCodes.ERROR;
         if (ex instanceof IllegalArgumentException) return ExitCodes.USAGE;
         if (ex instanceof IOException || ex instanceof NativeException) return ExitCodes.ERROR;
         return ExitCodes.ERROR;

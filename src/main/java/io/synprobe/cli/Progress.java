@@ -1,6 +1,6 @@
 package io.synprobe.cli;
 
-import io.synprobe.engine.ScanEngine;
+import io.synprobe.engine.Scanner;
 import java.util.Locale;
 
 /** Progress on standard error: redrawn in place on a terminal, a plain line every few seconds otherwise. */
@@ -8,7 +8,7 @@ final class Progress {
     private final Thread thread;
     private volatile boolean running = true;
 
-    private Progress(ScanEngine engine) {
+    private Progress(Scanner engine) {
         boolean tty = System.console() != null;
         long periodMs = tty ? 500 : 5000;
         thread = new Thread(() -> {
@@ -28,7 +28,7 @@ final class Progress {
         thread.setDaemon(true);
     }
 
-    static Progress start(ScanEngine engine) {
+    static Progress start(Scanner engine) {
         Progress p = new Progress(engine);
         p.thread.start();
         return p;
@@ -45,7 +45,7 @@ final class Progress {
         if (System.console() != null) System.err.print("\r\033[K");
     }
 
-    static String format(ScanEngine.Progress p) {
+    static String format(Scanner.Progress p) {
         double secs = p.elapsedNanos() / 1e9;
         double rate = secs > 0 ? p.sent() / secs : 0;
         double pct = p.total() == 0 ? 100 : 100.0 * p.finished() / p.total();

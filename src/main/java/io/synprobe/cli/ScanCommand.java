@@ -1,6 +1,8 @@
 package io.synprobe.cli;
 
+import io.synprobe.engine.ConnectScanner;
 import io.synprobe.engine.ScanEngine;
+import io.synprobe.engine.Scanner;
 import io.synprobe.engine.ScanOptions;
 import io.synprobe.nativeio.NetworkNamespace;
 import io.synprobe.result.ScanInfo;
@@ -64,6 +66,9 @@ public final class ScanCommand implements Callable<Integer> {
     @Option(names = "--netns", paramLabel = "NAME", description = "probe from inside this network namespace (ip netns name or path)")
     String netns;
 
+    @Option(names = {"--connect", "-sT"}, description = "use the kernel's connect() instead of raw SYNs (no privileges needed, like nmap -sT)")
+    boolean connect;
+
     @Mixin
     OutputMixin output;
 
@@ -90,9 +95,9 @@ public final class ScanCommand implements Callable<Integer> {
         long theSeed = seed != null ? seed : new java.security.SecureRandom().nextLong();
         ScanOptions opts = new ScanOptions(targets, portList, retries, pps, theSeed, sh.index(), sh.count(),
                 sourcePort == null ? 0 : sourcePort, ttl, nsPath, micros(min), micros(max), micros(init), 256);
-        ScanEngine engine = new ScanEngine(opts);
+        Scanner engine = connect ? new ConnectScanner(opts) : new ScanEngine(opts);
         ScanInfo info = new ScanInfo(commandLine(), Instant.now(), targets.size(), portList.size(), portList.spec(),
-                "syn", VersionProvider.version());
+                connect ? "connect" : "syn", VersionProvider.version());
         Progress progress = output.quiet ? null : Progress.start(engine);
         Interrupts.onInterrupt(engine::requestStop);
         ScanSummary summary;

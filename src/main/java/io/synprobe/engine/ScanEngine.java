@@ -26,7 +26,7 @@ import java.util.concurrent.locks.LockSupport;
  * as their host's timeout expires), a receiver thread matches replies, an output thread feeds the sink. Probes
  * to one host are spread out by the permutation; state per probe is four bytes (see {@link ProbeStates}).
  */
-public final class ScanEngine {
+public final class ScanEngine implements Scanner {
     static final int WINDOW = 1024;
     static final int MSS = 1460;
 
@@ -78,16 +78,13 @@ public final class ScanEngine {
         if (sportBase + span - 1 > 65535) throw new IllegalArgumentException("source port too high for the retries");
     }
 
-    /** Live counters for progress lines. */
-    public record Progress(long total, long sent, long retransmits, long replies, long finished, long elapsedNanos) {
-    }
-
+    @Override
     public Progress progress() {
         return new Progress(states == null ? 0 : opt.probeCount(), sent.get(), retransmits.get(), matched.get(),
                 finished.get(), System.nanoTime() - startNanos);
     }
 
-    /** First call: stop sending new probes and wait for replies in flight. Second call: stop at once. */
+    @Override
     public void requestStop() {
         stopLevel = Math.min(2, stopLevel + 1);
     }
@@ -96,20 +93,16 @@ public final class ScanEngine {
         return stopLevel > 0;
     }
 
-    /** Opens the output only once the sockets are open, so a run refused for privileges writes no file. */
-    public interface SinkOpener {
-        ResultSink open() throws IOException;
-    }
-
     public ScanSummary run(ResultSink sink, ScanInfo info) throws IOException {
         return run(() -> sink, info);
     }
 
+    @Override
     public ScanSummary run(SinkOpener opener, ScanInfo info) throws IOException {
         long probes = opt.probeCount();
         try (RawSockets sockets = RawSockets.open(targets.hasFamily(4), targets.hasFamily(6), sportBase,
                 sportBase + opt.retries(), opt.netnsPath());
-             ResultSink sink = opener.open()) {
+             ResultSink sink = openAfterDrop(opener)) {
             sink.begin(info);
             Output output = new Output(sink);
             Thread receiver = new Thread(() -> receiveLoop(sockets), "synprobe-recv");
@@ -134,6 +127,11 @@ public final class ScanEngine {
             sink.end(summary);
             return summary;
         }
+    }
+
+    private ResultSink openAfterDrop(SinkOpener opener) throws IOException {
+        io.synprobe.nativeio.SudoDrop.afterSocketsOpen(opt.netnsPath());
+        return opener.open();
     }
 
     private static void joinQuietly(Thread t) {
@@ -169,7 +167,7 @@ public final class ScanEngine {
         while (stopLevel < 2) {
             if (stopLevel == 1 && drainDeadline == Long.MAX_VALUE) {
                 exhausted = true; // no new probes; let what is in flight time out once
-                drainDeadline = System.nanoTime() + TimeUnit.MICROSECONDS.toNanos(opt.maxTimeoutUs());
+                drainDeadline = System.nanoTime() + TimeUnit.MICROSECONDS.toNanos(Math.min(opt.maxTimeoutUs(), 2_000_000));
             }
             if (System.nanoTime() > drainDeadline) break;
             batch.clear();

@@ -1,0 +1,96 @@
+package io.synprobe.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.synprobe.lab.Privileged;
+import io.synprobe.lab.Shell;
+import java.io.File;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/** synprobe run as an ordinary user with every capability cleared (setpriv), on loopback. */
+@Tag("privileged")
+class UnprivilegedTest {
+    static Path dir;
+    static String classpath;
+
+    /** A world-readable copy of the class path: the test's own may live under /root. */
+    @BeforeAll
+    static void copyClasspath() throws IOException {
+        Privileged.require("setpriv");
+        dir = Files.createTempDirectory("synprobe-cp", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+        List<String> entries = new ArrayList<>();
+        int i = 0;
+        for (String e : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            Path src = Path.of(e);
+            if (!Files.exists(src) || src.toString().contains("test-classes")) continue;
+            Path dst = dir.resolve((i++) + "-" + src.getFileName());
+            if (Files.isDirectory(src)) {
+                try (Stream<Path> walk = Files.walk(src)) {
+                    for (Path p : walk.toList()) {
+                        Path t = dst.resolve(src.relativize(p).toString());
+                        if (Files.isDirectory(p)) Files.createDirectories(t);
+                        else Files.copy(p, t, StandardCopyOption.REPLACE_EXISTING);
+                    }
+                }
+            } else {
+                Files.copy(src, dst);
+            }
+            entries.add(dst.toString());
+        }
+        Shell.check("chmod", "-R", "a+rX", dir.toString());
+        classpath = String.join(File.pathSeparator, entries);
+    }
+
+    @AfterAll
+    static void cleanup() {
+        if (dir != null) Shell.run(List.of("rm", "-rf", dir.toString()), null, 30);
+    }
+
+    static Shell.Result asNobody(String... args) {
+        List<String> cmd = new ArrayList<>(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                "--inh-caps=-all", "--bounding-set=-all",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classpath, "io.synprobe.cli.Main"));
+        cmd.addAll(List.of(args));
+        return Shell.run(cmd, null, 60);
+    }
+
+    @Test
+    void aRawScanWithoutCapNetRawExitsThreeAndSaysHowToGrantIt() {
+        Shell.Result r = asNobody("scan", "127.0.0.1", "-p", "1-10");
+        assertEquals(ExitCodes.PRIVILEGES, r.exit(), r.out());
+        assertTrue(r.out().contains("CAP_NET_RAW") && r.out().contains("setcap cap_net_raw+ep") && r.out().contains("--connect"), r.out());
+    }
+
+    @Test
+    void aPingWithoutCapNetRawExitsThree() {
+        Shell.Result r = asNobody("ping", "127.0.0.1", "-p", "22", "-c", "1");
+        assertEquals(ExitCodes.PRIVILEGES, r.exit(), r.out());
+    }
+
+    @Test
+    void connectScanGivesCorrectStatesWithoutPrivileges() throws IOException {
+        try (ServerSocket open = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
+             ServerSocket gone = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+            int closedPort = gone.getLocalPort();
+            gone.close();
+            Shell.Result r = asNobody("scan", "127.0.0.1", "-p", open.getLocalPort() + "," + closedPort, "--connect", "-o", "csv", "-q");
+            assertEquals(0, r.exit(), r.out());
+            assertTrue(r.out().contains("127.0.0.1," + open.getLocalPort() + ",tcp,open,syn-ack"), r.out());
+            assertTrue(r.out().contains("127.0.0.1," + closedPort + ",tcp,closed,conn-refused"), r.out());
+        }
+    }
+}
