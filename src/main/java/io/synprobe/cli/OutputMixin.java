@@ -42,6 +42,9 @@ public final class OutputMixin {
         }
     }
 
+    /** Continuing an interrupted scan: add to the file instead of replacing it. */
+    boolean append;
+
     /** Validates everything first, so a bad option never leaves a half-written file behind. */
     void validate() {
         format();
@@ -49,6 +52,14 @@ public final class OutputMixin {
     }
 
     ResultSink open() throws IOException {
-        return format().create(OutputTarget.open(file), OutputOptions.only(onlyStates()));
+        if (!append || file == null) return format().create(OutputTarget.open(file), OutputOptions.only(onlyStates()));
+        OutputFormat f = format();
+        if (f == OutputFormat.XML || f == OutputFormat.TABLE) {
+            // one XML document or report cannot be continued: the resumed part gets a file of its own
+            String part = file + ".resumed";
+            System.err.println("synprobe: " + f.label() + " output cannot be appended to; the resumed part goes to " + part);
+            return f.create(OutputTarget.open(part), OutputOptions.only(onlyStates()));
+        }
+        return f.create(new java.io.FileOutputStream(file, true), OutputOptions.only(onlyStates()));
     }
 }

@@ -9,6 +9,9 @@ import io.synprobe.result.ScanInfo;
 import io.synprobe.result.ScanSummary;
 import io.synprobe.target.PortList;
 import io.synprobe.target.TargetSet;
+import io.synprobe.engine.ResumePoint;
+import io.synprobe.target.UsageException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -72,11 +75,22 @@ public final class ScanCommand implements Callable<Integer> {
     @Mixin
     OutputMixin output;
 
+    @Option(names = "--resume", paramLabel = "FILE", description = "continue the interrupted scan described by FILE, appending to its output")
+    Path resume;
+
+    @Option(names = "--resume-file", paramLabel = "FILE", defaultValue = ResumeFile.DEFAULT_NAME,
+            description = "where an interrupted scan writes how to continue (default: ${DEFAULT-VALUE})")
+    Path resumeFile;
+
+    /** Set when this command continues an interrupted scan. */
+    private ResumePoint resumePoint;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
+        if (resume != null) return resumeScan();
         // every piece of input is checked before a socket is opened or a packet sent
         PortList portList = PortList.parse(ports);
         TargetSet targets = targetOptions.resolve();
@@ -93,9 +107,12 @@ public final class ScanCommand implements Callable<Integer> {
         String nsPath = netns == null ? null : NetworkNamespace.path(netns);
 
         long theSeed = seed != null ? seed : new java.security.SecureRandom().nextLong();
+        if (resumePoint != null && connect) throw new UsageException("--resume works for raw SYN scans, not --connect");
         ScanOptions opts = new ScanOptions(targets, portList, retries, pps, theSeed, sh.index(), sh.count(),
                 sourcePort == null ? 0 : sourcePort, ttl, nsPath, micros(min), micros(max), micros(init), 256);
-        Scanner engine = connect ? new ConnectScanner(opts) : new ScanEngine(opts);
+        ScanEngine syn = connect ? null : new ScanEngine(opts);
+        if (syn != null && resumePoint != null) syn.resumeFrom(resumePoint);
+        Scanner engine = connect ? new ConnectScanner(opts) : syn;
         ScanInfo info = new ScanInfo(commandLine(), Instant.now(), targets.size(), portList.size(), portList.spec(),
                 connect ? "connect" : "syn", VersionProvider.version());
         Progress progress = output.quiet ? null : Progress.start(engine);
@@ -107,7 +124,42 @@ public final class ScanCommand implements Callable<Integer> {
             if (progress != null) progress.stop();
         }
         if (!output.quiet) System.err.println(io.synprobe.output.SummaryLine.format(summary, portList.size()));
+        if (syn != null && syn.stoppedAt() != null) {
+            List<String> args = new ArrayList<>(spec.commandLine().getParseResult().originalArgs());
+            if (!args.isEmpty() && args.get(0).equals(spec.name())) args.remove(0);
+            if (seed == null) {
+                args.add("--seed");
+                args.add(Long.toString(theSeed));
+            }
+            new ResumeFile(args, syn.stoppedAt()).write(resumeFile);
+            System.err.println("synprobe: interrupted; " + syn.stoppedAt().pending().length + " probes in flight kept for later."
+                    + " Continue with: synprobe scan --resume " + resumeFile);
+        } else if (resumePoint != null) {
+            java.nio.file.Files.deleteIfExists(resumeFile);
+        }
         return summary.interrupted() ? ExitCodes.INTERRUPTED : ExitCodes.OK;
+    }
+
+    /** Re-runs the saved command line, from where it stopped, appending to its output. */
+    private int resumeScan() throws Exception {
+        boolean others = spec.commandLine().getParseResult().matchedOptions().stream()
+                .anyMatch(o -> !o.longestName().equals("--resume") && !o.longestName().equals("--quiet"));
+        if (others || !targetOptions.targets.isEmpty()) {
+            throw new UsageException("--resume FILE takes no other options: they come from the file");
+        }
+        ResumeFile saved = ResumeFile.read(resume);
+        ScanCommand original = new ScanCommand();
+        picocli.CommandLine cl = new picocli.CommandLine(original);
+        try {
+            cl.parseArgs(saved.args().toArray(String[]::new));
+        } catch (picocli.CommandLine.ParameterException e) {
+            throw new UsageException(resume + ": " + e.getMessage());
+        }
+        original.resumePoint = saved.point();
+        original.resumeFile = resume;
+        original.output.append = true;
+        original.output.quiet |= output.quiet;
+        return original.call();
     }
 
     private List<String> commandLine() {

@@ -53,6 +53,8 @@ public final class ScanEngine implements Scanner {
     private final AtomicLong finished = new AtomicLong();
     private volatile int stopLevel;
     private volatile boolean sendingDone;
+    private ResumePoint resumeFrom;
+    private ResumePoint stoppedAt;
 
     public ScanEngine(ScanOptions options) {
         this.opt = options;
@@ -91,6 +93,16 @@ public final class ScanEngine implements Scanner {
 
     public boolean wasStopped() {
         return stopLevel > 0;
+    }
+
+    /** Continue an interrupted scan (same targets, ports, seed and shard) instead of starting afresh. */
+    public void resumeFrom(ResumePoint point) {
+        this.resumeFrom = point;
+    }
+
+    /** After an interrupted run: where to resume; null when the scan finished. */
+    public ResumePoint stoppedAt() {
+        return stoppedAt;
     }
 
     public ScanSummary run(ResultSink sink, ScanInfo info) throws IOException {
@@ -154,6 +166,10 @@ public final class ScanEngine implements Scanner {
 
     private void sendLoop(RawSockets sockets, long probes) {
         Permutation perm = new Permutation(probes, opt.seed(), opt.shardIndex(), opt.shardCount());
+        long[] carried = resumeFrom == null ? new long[0] : resumeFrom.pending();
+        int carriedNext = 0;
+        if (resumeFrom != null) perm.seek(resumeFrom.position());
+        LongList pending = new LongList();
         RateLimiter limiter = new RateLimiter(opt.ratePps());
         SourceCache sources = new SourceCache(new Routes(opt.netnsPath()));
         ProbeBatch batch = new ProbeBatch(opt.batchSize());
@@ -166,7 +182,7 @@ public final class ScanEngine implements Scanner {
 
         while (stopLevel < 2) {
             if (stopLevel == 1 && drainDeadline == Long.MAX_VALUE) {
-                exhausted = true; // no new probes; let what is in flight time out once
+                exhausted = true; // no new probes; give what is in flight its timeout to answer
                 drainDeadline = System.nanoTime() + TimeUnit.MICROSECONDS.toNanos(Math.min(opt.maxTimeoutUs(), 2_000_000));
             }
             if (System.nanoTime() > drainDeadline) break;
@@ -184,7 +200,12 @@ public final class ScanEngine implements Scanner {
                 if (waitedUs < rtt.timeoutUs(slot(host))) break;
                 int attempt = ring.headAttempt();
                 ring.pop();
-                if (attempt >= opt.retries() || stopLevel > 0) {
+                if (stopLevel > 0) {
+                    // unanswered when interrupted: not a verdict; the resumed scan probes it again
+                    if (states.finish(probe) >= 0) pending.add(probe);
+                    continue;
+                }
+                if (attempt >= opt.retries()) {
                     int before = states.finish(probe);
                     if (before >= 0) results.put(probe, ResultQueue.pack(Reason.NO_RESPONSE.ordinal(), -1, -1));
                     continue;
@@ -196,7 +217,15 @@ public final class ScanEngine implements Scanner {
                 }
             }
             // 2. new probes
-            while (!exhausted && !batch.isFull()) {
+            while (carriedNext < carried.length && stopLevel == 0 && !batch.isFull()) {
+                long probe = carried[carriedNext++];
+                if (probe < 0 || probe >= probes) continue;
+                if (addProbe(batch, sources, probe, 0, now, dst4, dst6)) {
+                    batchProbe[batch.size() - 1] = probe;
+                    batchAttempt[batch.size() - 1] = 0;
+                }
+            }
+            while (!exhausted && carriedNext >= carried.length && !batch.isFull()) {
                 long probe = perm.next();
                 if (probe < 0) {
                     exhausted = true;
@@ -221,6 +250,17 @@ public final class ScanEngine implements Scanner {
                 ring.add(batchProbe[i], sentNanos, batchAttempt[i]);
             }
             sent.addAndGet(batch.size());
+        }
+        if (stopLevel > 0) {
+            while (!ring.isEmpty()) {
+                long probe = ring.headIndex();
+                ring.pop();
+                if (states.finish(probe) >= 0) pending.add(probe);
+            }
+            for (int i = carriedNext; i < carried.length; i++) {
+                if (carried[i] >= 0 && carried[i] < probes && states.finish(carried[i]) >= 0) pending.add(carried[i]);
+            }
+            stoppedAt = new ResumePoint(perm.position(), pending.toArray());
         }
     }
 
