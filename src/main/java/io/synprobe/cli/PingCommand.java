@@ -4,6 +4,7 @@ import io.synprobe.nativeio.NetworkNamespace;
 import io.synprobe.output.OutputTarget;
 import io.synprobe.output.PingJsonListener;
 import io.synprobe.output.PingTableListener;
+import io.synprobe.ping.ConnectPinger;
 import io.synprobe.ping.PingEngine;
 import io.synprobe.ping.PingListener;
 import io.synprobe.ping.PingOptions;
@@ -62,6 +63,9 @@ public final class PingCommand implements Callable<Integer> {
     @Option(names = "--output", paramLabel = "FILE", description = "write to FILE instead of standard output")
     String file;
 
+    @Option(names = {"--connect", "-sT"}, description = "time the kernel's connect() instead of raw SYNs (no privileges needed)")
+    boolean connect;
+
     @Option(names = "-4", description = "resolve host names to IPv4 only")
     boolean ipv4;
 
@@ -91,11 +95,20 @@ public final class PingCommand implements Callable<Integer> {
         if (addresses.size() > MAX_TARGETS) throw new UsageException("at most " + MAX_TARGETS + " ping targets");
         String nsPath = netns == null ? null : NetworkNamespace.path(netns);
 
-        PingEngine engine = new PingEngine(new PingOptions(new ArrayList<>(addresses), p, count == null ? 0 : count, iv, to, ttl, nsPath));
-        Interrupts.onInterrupt(engine::requestStop);
+        PingOptions options = new PingOptions(new ArrayList<>(addresses), p, count == null ? 0 : count, iv, to, ttl, nsPath);
         try (OutputStream out = OutputTarget.open(file)) {
             PingListener listener = format.equals("jsonl") ? new PingJsonListener(out) : new PingTableListener(out);
-            return engine.run(listener) ? ExitCodes.OK : ExitCodes.FAILED;
+            boolean all;
+            if (connect) {
+                ConnectPinger pinger = new ConnectPinger(options);
+                Interrupts.onInterrupt(pinger::requestStop);
+                all = pinger.run(listener);
+            } else {
+                PingEngine engine = new PingEngine(options);
+                Interrupts.onInterrupt(engine::requestStop);
+                all = engine.run(listener);
+            }
+            return all ? ExitCodes.OK : ExitCodes.FAILED;
         }
     }
 }

@@ -151,7 +151,8 @@ public final class ConnectScanner implements Scanner {
         report(sink, a.probe(), reason, (System.nanoTime() - a.startNanos()) / 1000);
     }
 
-    static Reason reasonOf(IOException e) {
+    /** What a failed connect() says about the port. */
+    public static Reason reasonOf(IOException e) {
         String m = String.valueOf(e.getMessage());
         if (e instanceof NoRouteToHostException) return Reason.HOST_UNREACH;
         if (m.contains("Network is unreachable")) return Reason.NET_UNREACH;

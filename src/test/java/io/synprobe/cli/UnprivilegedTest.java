@@ -93,4 +93,15 @@ class UnprivilegedTest {
             assertTrue(r.out().contains("127.0.0.1," + closedPort + ",tcp,closed,conn-refused"), r.out());
         }
     }
+
+    @Test
+    void connectPingMeasuresWithoutPrivileges() throws IOException {
+        try (ServerSocket open = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+            Shell.Result r = asNobody("ping", "127.0.0.1", "-p", String.valueOf(open.getLocalPort()), "--connect", "-c", "3",
+                    "-i", "50ms", "-o", "jsonl");
+            assertEquals(0, r.exit(), r.out());
+            assertEquals(3, r.out().lines().filter(l -> l.contains("\"type\":\"probe\"") && l.contains("\"state\":\"open\"")).count(), r.out());
+            assertTrue(r.out().contains("\"type\":\"summary\"") && r.out().contains("\"received\":3"), r.out());
+        }
+    }
 }
