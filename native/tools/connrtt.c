@@ -1,6 +1,6 @@
 /* connrtt: ground-truth TCP handshake timer for lab tests (independent of synprobe).
  *
- *   connrtt [--timeout-ms N] [--interval-us N] [--syn-retries N] [--busy] HOST PORT COUNT
+ *   connrtt [--timeout-ms N] [--interval-us N] [--syn-retries N] [--busy] [--rt] HOST PORT COUNT
  *
  * Does COUNT sequential non-blocking connect()s to HOST:PORT (numeric IPv4/IPv6 or a name). For each attempt
  * prints one line on stdout:
@@ -11,6 +11,8 @@
  * then closes the socket. With --timeout-ms below the initial SYN RTO (1 s) an attempt is a single SYN.
  * --busy polls without sleeping, so the result does not include this process's wake-up latency (on a VM
  * with haltpoll an idle vCPU needs tens of microseconds to wake); it costs one CPU while waiting.
+ * --rt runs under SCHED_FIFO priority 10 (root), so a loaded machine does not delay the wake-up that ends
+ * each measurement.
  * A summary goes to stderr. Exit status 0 if every attempt connected, 1 otherwise, 2 on usage errors.
  * Bounded: COUNT <= 1000000 and each attempt ends within its timeout.
  */
@@ -20,6 +22,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,7 +50,7 @@ static long parse_long(const char *what, const char *v, long lo, long hi) {
 
 int main(int argc, char **argv) {
     long timeout_ms = 1000, interval_us = 0, syn_retries = -1;
-    int busy = 0;
+    int busy = 0, rt = 0;
     const char *pos[3];
     int npos = 0;
     for (int i = 1; i < argc; i++) {
@@ -55,14 +58,19 @@ int main(int argc, char **argv) {
         else if (strcmp(argv[i], "--interval-us") == 0 && i + 1 < argc) interval_us = parse_long("interval", argv[++i], 0, 60000000);
         else if (strcmp(argv[i], "--syn-retries") == 0 && i + 1 < argc) syn_retries = parse_long("syn-retries", argv[++i], 1, 127);
         else if (strcmp(argv[i], "--busy") == 0) busy = 1;
+        else if (strcmp(argv[i], "--rt") == 0) rt = 1;
         else if (npos < 3) pos[npos++] = argv[i];
         else npos = 4;
     }
     if (npos != 3) {
-        fprintf(stderr, "usage: connrtt [--timeout-ms N] [--interval-us N] [--syn-retries N] [--busy] HOST PORT COUNT\n");
+        fprintf(stderr, "usage: connrtt [--timeout-ms N] [--interval-us N] [--syn-retries N] [--busy] [--rt] HOST PORT COUNT\n");
         return 2;
     }
     long count = parse_long("count", pos[2], 1, 1000000);
+    if (rt) {
+        struct sched_param sp = {.sched_priority = 10};
+        if (sched_setscheduler(0, SCHED_FIFO, &sp) < 0) fprintf(stderr, "connrtt: SCHED_FIFO: %s (continuing)\n", strerror(errno));
+    }
     struct addrinfo hints = {.ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICSERV}, *ai;
     int rc = getaddrinfo(pos[0], pos[1], &hints, &ai);
     if (rc) {

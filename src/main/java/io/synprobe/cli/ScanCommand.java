@@ -165,8 +165,7 @@ public final class ScanCommand implements Callable<Integer> {
     private List<String> commandLine() {
         List<String> args = new ArrayList<>();
         args.add("synprobe");
-        args.add("scan");
-        args.addAll(spec.commandLine().getParseResult().originalArgs());
+        args.addAll(spec.commandLine().getParseResult().originalArgs()); // starts with the subcommand's name
         return args;
     }
 

@@ -2,6 +2,7 @@ package io.synprobe.engine;
 
 import io.synprobe.nativeio.NativeLoader;
 import io.synprobe.nativeio.ProbeBatch;
+import io.synprobe.nativeio.ReplyBatch;
 import io.synprobe.nativeio.RawSockets;
 import io.synprobe.nativeio.Routes;
 import io.synprobe.packet.DecodedReply;
@@ -53,6 +54,8 @@ public final class ScanEngine implements Scanner {
     private final AtomicLong finished = new AtomicLong();
     private volatile int stopLevel;
     private volatile boolean sendingDone;
+    private volatile long sendLoopAllocated = -1;
+    private volatile long receiveLoopAllocated = -1;
     private ResumePoint resumeFrom;
     private ResumePoint stoppedAt;
 
@@ -93,6 +96,14 @@ public final class ScanEngine implements Scanner {
 
     public boolean wasStopped() {
         return stopLevel > 0;
+    }
+
+    /**
+     * Heap bytes the send and receive loops allocated in the steady state (after their buffers were set up), or -1
+     * where the JVM does not count them. Near zero whatever the probe count: nothing is allocated per packet.
+     */
+    public long[] hotLoopAllocatedBytes() {
+        return new long[] {sendLoopAllocated, receiveLoopAllocated};
     }
 
     /** Continue an interrupted scan (same targets, ports, seed and shard) instead of starting afresh. */
@@ -173,12 +184,14 @@ public final class ScanEngine implements Scanner {
         RateLimiter limiter = new RateLimiter(opt.ratePps());
         SourceCache sources = new SourceCache(new Routes(opt.netnsPath()));
         ProbeBatch batch = new ProbeBatch(opt.batchSize());
-        OutstandingRing ring = new OutstandingRing(4096);
+        // sized for the usual window of outstanding probes, so the ring rarely grows while sending
+        OutstandingRing ring = new OutstandingRing((int) Math.min(probes, 1 << 17));
         long[] batchProbe = new long[opt.batchSize()];
         int[] batchAttempt = new int[opt.batchSize()];
         byte[] dst4 = new byte[4], dst6 = new byte[16];
         boolean exhausted = false;
         long drainDeadline = Long.MAX_VALUE;
+        long allocatedAtStart = AllocationMeter.current();
 
         while (stopLevel < 2) {
             if (stopLevel == 1 && drainDeadline == Long.MAX_VALUE) {
@@ -251,6 +264,7 @@ public final class ScanEngine implements Scanner {
             }
             sent.addAndGet(batch.size());
         }
+        sendLoopAllocated = allocatedAtStart < 0 ? -1 : AllocationMeter.current() - allocatedAtStart;
         if (stopLevel > 0) {
             while (!ring.isEmpty()) {
                 long probe = ring.headIndex();
@@ -283,10 +297,11 @@ public final class ScanEngine implements Scanner {
     // ---------------------------------------------------------------- receiving
 
     private void receiveLoop(RawSockets sockets) {
-        io.synprobe.nativeio.ReplyBatch batch = new io.synprobe.nativeio.ReplyBatch(256);
+        ReplyBatch batch = new ReplyBatch(256);
         DecodedReply reply = new DecodedReply();
         ReplyMatcher matcher = new ReplyMatcher(targets, ports, recvCookies, sportBase, opt.retries() + 1, states::wasSent);
         long quietUntil = 0;
+        long allocatedAtStart = AllocationMeter.current();
         while (true) {
             int n = sockets.receive(batch, 20);
             for (int i = 0; i < n; i++) {
@@ -299,6 +314,7 @@ public final class ScanEngine implements Scanner {
                 if (quietUntil == 0) quietUntil = System.nanoTime() + 50_000_000;
             }
         }
+        receiveLoopAllocated = allocatedAtStart < 0 ? -1 : AllocationMeter.current() - allocatedAtStart;
     }
 
     private void handle(ReplyMatcher matcher, DecodedReply r, long recvRealtimeNs) {

@@ -6,8 +6,8 @@ import java.util.Arrays;
 import java.util.Comparator;
 
 /** Address text and order as scanners print them: IPv4 first, then IPv6, each numerically. */
-final class Addresses {
-    static final Comparator<InetAddress> ORDER = Comparator
+public final class Addresses {
+    public static final Comparator<InetAddress> ORDER = Comparator
             .comparingInt((InetAddress a) -> a.getAddress().length)
             .thenComparing(InetAddress::getAddress, Arrays::compareUnsigned);
 
@@ -19,7 +19,7 @@ final class Addresses {
     }
 
     /** Dotted quad, or RFC 5952 IPv6 text (lower case, longest zero run compressed), which is what nmap prints. */
-    static String text(InetAddress a) {
+    public static String text(InetAddress a) {
         byte[] b = a.getAddress();
         if (b.length == 4) return a.getHostAddress();
         int[] groups = new int[8];

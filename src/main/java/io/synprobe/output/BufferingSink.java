@@ -16,7 +16,8 @@ import java.util.TreeMap;
 
 /**
  * Base of the per-host formats (table, XML, grepable): results arrive in any order, so they are held until the
- * scan ends, then written host by host in address order. {@link #close()} writes what it has even when
+ * scan ends, then written host by host in address order. Results of states the options hide are held only as
+ * port sets per host, state and reason (see {@link HostResults}). {@link #close()} writes what it has even when
  * {@link #end} never came, so an interrupted scan still leaves a complete document.
  */
 abstract class BufferingSink implements ResultSink {
@@ -44,7 +45,14 @@ abstract class BufferingSink implements ResultSink {
 
     @Override
     public final void accept(PortResult result) {
-        hosts.computeIfAbsent(result.ip(), HostResults::new).add(result);
+        hosts.computeIfAbsent(result.ip(), ip -> new HostResults(ip, opts)).add(result);
+    }
+
+    /** Results held as objects until the end: only those of shown states (hidden ones are folded into port sets). */
+    final long retainedResults() {
+        long n = 0;
+        for (HostResults h : hosts.values()) n += h.retained();
+        return n;
     }
 
     @Override
@@ -64,7 +72,7 @@ abstract class BufferingSink implements ResultSink {
     private void finish(ScanSummary summary) throws IOException {
         finished = true;
         if (info == null) begin(new ScanInfo(List.of(), Instant.now(), 0, 0, "", "syn", "unknown"));
-        List<HostReport> reports = hosts.values().stream().map(h -> h.report(opts)).toList();
+        List<HostReport> reports = hosts.values().stream().map(HostResults::report).toList();
         long up = reports.stream().filter(HostReport::up).count();
         Instant end = summary != null ? summary.end() : Instant.now();
         long elapsed = summary != null ? summary.elapsedMillis() : Duration.between(info.start(), end).toMillis();

@@ -5,6 +5,7 @@ import io.synprobe.result.PortState;
 import io.synprobe.result.Reason;
 
 import java.net.InetAddress;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Set;
 
@@ -12,12 +13,13 @@ import java.util.Set;
  * One host's results laid out the way nmap reports them.
  *
  * @param fastestReply the reply with the smallest RTT, or null when nothing answered (the host seems down)
- * @param all          every result, by port
+ * @param scanned      how many results the host had, shown or not
+ * @param rtts         RTT statistics over every result of the host, shown or not
  * @param listed       the results printed one per line, by port
  * @param extra        the folded states ("Not shown"), most ports first
  * @param hidden       states folded only because the output options exclude them
  */
-record HostReport(InetAddress address, PortResult fastestReply, List<PortResult> all, List<PortResult> listed,
+record HostReport(InetAddress address, PortResult fastestReply, int scanned, RttStats rtts, List<PortResult> listed,
                   List<ExtraPorts> extra, Set<PortState> hidden) {
 
     boolean up() {
@@ -28,10 +30,10 @@ record HostReport(InetAddress address, PortResult fastestReply, List<PortResult>
     record ExtraPorts(PortState state, int count, List<ReasonGroup> reasons) {
     }
 
-    /** @param ports ascending */
-    record ReasonGroup(Reason reason, List<Integer> ports) {
+    /** @param ports the ports of this reason (not to be modified) */
+    record ReasonGroup(Reason reason, BitSet ports) {
         int count() {
-            return ports.size();
+            return ports.cardinality();
         }
     }
 }

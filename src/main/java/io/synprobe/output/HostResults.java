@@ -8,6 +8,7 @@ import io.synprobe.result.Reason;
 
 import java.net.InetAddress;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.EnumSet;
@@ -15,7 +16,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** Buffers one host's results and folds them like nmap does. */
+/**
+ * Collects one host's results and folds them like nmap does. Results of states the output options show are kept
+ * whole; the others only as a port set per (state, reason) (a bit per port, 8 KB at most), plus the running
+ * fastest reply and RTT statistics, so hiding closed ports of a full-range scan keeps no per-port objects.
+ */
 final class HostResults {
     /** nmap (at verbosity 0) folds a state with more ports than this into "Not shown". */
     static final int FOLD_ABOVE = 25;
@@ -26,47 +31,65 @@ final class HostResults {
             .thenComparingInt(PortResult::port);
 
     private final InetAddress address;
-    private final List<PortResult> results = new ArrayList<>();
+    private final OutputOptions opts;
+    private final List<PortResult> shown = new ArrayList<>();
+    private final Map<PortState, Map<Reason, BitSet>> hidden = new EnumMap<>(PortState.class);
+    private final RttStats rtts = new RttStats();
+    private PortResult fastest;
+    private int scanned;
 
-    HostResults(InetAddress address) {
+    HostResults(InetAddress address, OutputOptions opts) {
         this.address = address;
+        this.opts = opts;
     }
 
-    void add(PortResult result) {
-        results.add(result);
+    void add(PortResult r) {
+        scanned++;
+        if (r.hasRtt()) rtts.add(r.rttUs());
+        if (r.reason() != Reason.NO_RESPONSE && (fastest == null || FASTEST.compare(r, fastest) < 0)) fastest = r;
+        if (opts.shows(r.state())) {
+            shown.add(r);
+        } else {
+            hidden.computeIfAbsent(r.state(), s -> new EnumMap<>(Reason.class))
+                    .computeIfAbsent(r.reason(), x -> new BitSet()).set(r.port());
+        }
     }
 
-    HostReport report(OutputOptions opts) {
-        results.sort(Comparator.comparingInt(PortResult::port));
+    /** Results kept as objects: the shown ones. */
+    int retained() {
+        return shown.size();
+    }
+
+    HostReport report() {
+        shown.sort(Comparator.comparingInt(PortResult::port));
         Map<PortState, List<PortResult>> byState = new EnumMap<>(PortState.class);
-        for (PortResult r : results) byState.computeIfAbsent(r.state(), s -> new ArrayList<>()).add(r);
+        for (PortResult r : shown) byState.computeIfAbsent(r.state(), s -> new ArrayList<>()).add(r);
 
-        Set<PortState> hidden = EnumSet.noneOf(PortState.class);
         List<ExtraPorts> extra = new ArrayList<>();
+        hidden.forEach((state, reasons) -> extra.add(extra(state, reasons)));
         byState.forEach((state, ports) -> {
-            boolean filteredOut = !opts.shows(state);
-            if (filteredOut) hidden.add(state);
             // Like nmap, open ports are never folded away unless asked for.
-            if (filteredOut || state != PortState.OPEN && ports.size() > FOLD_ABOVE) {
-                extra.add(new ExtraPorts(state, ports.size(), byReason(ports)));
-            }
+            if (state != PortState.OPEN && ports.size() > FOLD_ABOVE) extra.add(extra(state, byReason(ports)));
         });
-        extra.sort(Comparator.comparingInt(ExtraPorts::count).reversed()
-                .thenComparing(ExtraPorts::state));
+        extra.sort(Comparator.comparingInt(ExtraPorts::count).reversed().thenComparing(ExtraPorts::state));
 
         Set<PortState> folded = EnumSet.noneOf(PortState.class);
         extra.forEach(e -> folded.add(e.state()));
-        List<PortResult> listed = results.stream().filter(r -> !folded.contains(r.state())).toList();
-        PortResult fastest = results.stream().filter(r -> r.reason() != Reason.NO_RESPONSE).min(FASTEST).orElse(null);
-        return new HostReport(address, fastest, List.copyOf(results), listed, List.copyOf(extra), hidden);
+        List<PortResult> listed = shown.stream().filter(r -> !folded.contains(r.state())).toList();
+        Set<PortState> hiddenStates = hidden.isEmpty() ? EnumSet.noneOf(PortState.class) : EnumSet.copyOf(hidden.keySet());
+        return new HostReport(address, fastest, scanned, rtts, listed, List.copyOf(extra), hiddenStates);
     }
 
-    private static List<ReasonGroup> byReason(List<PortResult> ascending) {
-        Map<Reason, List<Integer>> ports = new EnumMap<>(Reason.class);
-        for (PortResult r : ascending) ports.computeIfAbsent(r.reason(), x -> new ArrayList<>()).add(r.port());
+    private static Map<Reason, BitSet> byReason(List<PortResult> results) {
+        Map<Reason, BitSet> ports = new EnumMap<>(Reason.class);
+        for (PortResult r : results) ports.computeIfAbsent(r.reason(), x -> new BitSet()).set(r.port());
+        return ports;
+    }
+
+    private static ExtraPorts extra(PortState state, Map<Reason, BitSet> reasons) {
         List<ReasonGroup> groups = new ArrayList<>();
-        ports.forEach((reason, list) -> groups.add(new ReasonGroup(reason, list)));
+        reasons.forEach((reason, ports) -> groups.add(new ReasonGroup(reason, ports)));
         groups.sort(Comparator.comparingInt(ReasonGroup::count).reversed().thenComparing(ReasonGroup::reason));
-        return groups;
+        return new ExtraPorts(state, groups.stream().mapToInt(ReasonGroup::count).sum(), List.copyOf(groups));
     }
 }

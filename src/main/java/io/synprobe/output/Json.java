@@ -3,43 +3,55 @@ package io.synprobe.output;
 import java.util.List;
 
 /** Builds one JSON object on one line; no JSON library is on the class path. */
-final class Json {
+public final class Json {
     private final StringBuilder s = new StringBuilder(128).append('{');
 
-    Json field(String name, String value) {
+    public Json field(String name, String value) {
         key(name);
         if (value == null) s.append("null");
         else quote(value);
         return this;
     }
 
-    Json field(String name, long value) {
+    public Json field(String name, long value) {
         key(name).append(value);
         return this;
     }
 
     /** A number, or null when the value is negative (the result records' "absent"). */
-    Json optional(String name, long value) {
+    public Json optional(String name, long value) {
         key(name);
         if (value < 0) s.append("null");
         else s.append(value);
         return this;
     }
 
+    /** An array of numbers, null for each negative one (absent, as in {@link #optional}). */
+    Json optionals(String name, long[] values) {
+        key(name).append('[');
+        for (int i = 0; i < values.length; i++) {
+            if (i > 0) s.append(',');
+            if (values[i] < 0) s.append("null");
+            else s.append(values[i]);
+        }
+        s.append(']');
+        return this;
+    }
+
     /** A finite number with up to three decimals, or null for NaN and infinities. */
-    Json field(String name, double value) {
+    public Json field(String name, double value) {
         key(name);
         if (Double.isNaN(value) || Double.isInfinite(value)) s.append("null");
         else s.append(new java.math.BigDecimal(value).setScale(3, java.math.RoundingMode.HALF_UP).stripTrailingZeros().toPlainString());
         return this;
     }
 
-    Json field(String name, boolean value) {
+    public Json field(String name, boolean value) {
         key(name).append(value);
         return this;
     }
 
-    Json field(String name, List<String> values) {
+    public Json field(String name, List<String> values) {
         key(name).append('[');
         for (int i = 0; i < values.size(); i++) {
             if (i > 0) s.append(',');
@@ -49,9 +61,25 @@ final class Json {
         return this;
     }
 
+    /** An array of nested objects. */
+    public Json objects(String name, List<Json> values) {
+        key(name).append('[');
+        for (int i = 0; i < values.size(); i++) {
+            if (i > 0) s.append(',');
+            s.append(values.get(i).object());
+        }
+        s.append(']');
+        return this;
+    }
+
+    /** The object, without a newline. */
+    public String object() {
+        return s + "}";
+    }
+
     /** The object followed by a newline. */
-    String line() {
-        return s + "}\n";
+    public String line() {
+        return object() + "\n";
     }
 
     private StringBuilder key(String name) {

@@ -7,13 +7,19 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-/** TCP port to service name, from a services(5) file, loaded on first use. */
+/**
+ * TCP port to service name, loaded on first use from the first file that exists of a list: by default nmap's
+ * {@code /usr/share/nmap/nmap-services} (so names agree with nmap's, which matters to ndiff), then
+ * {@code /etc/services}, then a built-in table of common ports. Both files have lines {@code name port/proto ...}.
+ */
 public final class ServiceNames {
     /** nmap's word for a port it has no name for. */
     public static final String UNKNOWN = "unknown";
 
-    private static final Path SYSTEM_FILE = Path.of("/etc/services");
-    private static final ServiceNames SYSTEM = new ServiceNames(SYSTEM_FILE);
+    /** Where nmap's table is installed by the distribution packages. */
+    public static final Path NMAP_SERVICES = Path.of("/usr/share/nmap/nmap-services");
+    public static final Path ETC_SERVICES = Path.of("/etc/services");
+    private static final ServiceNames SYSTEM = firstOf(NMAP_SERVICES, ETC_SERVICES);
 
     /** Used when the file is missing, so common ports are still named. */
     private static final Map<Integer, String> FALLBACK = Map.ofEntries(
@@ -27,14 +33,24 @@ public final class ServiceNames {
             Map.entry(5900, "vnc"), Map.entry(6379, "redis"), Map.entry(8080, "http-proxy"),
             Map.entry(8443, "https-alt"), Map.entry(27017, "mongod"));
 
-    private final Path file;
+    private final List<Path> files;
     private volatile String[] names;
 
+    /** The names of one file, or the built-in table when it cannot be read. */
     public ServiceNames(Path file) {
-        this.file = file;
+        this.files = List.of(file);
     }
 
-    /** The shared table read from /etc/services. */
+    private ServiceNames(List<Path> files) {
+        this.files = files;
+    }
+
+    /** The names of the first of these files that can be read, or the built-in table when none can. */
+    public static ServiceNames firstOf(Path... files) {
+        return new ServiceNames(List.of(files));
+    }
+
+    /** The shared table: nmap-services, else /etc/services, else built in. */
     public static ServiceNames system() {
         return SYSTEM;
     }
@@ -50,17 +66,25 @@ public final class ServiceNames {
     private synchronized String[] load() {
         if (names == null) {
             String[] table = new String[65536];
-            try {
-                parse(Files.readAllLines(file, StandardCharsets.ISO_8859_1), table);
-            } catch (IOException missingOrUnreadable) {
-                FALLBACK.forEach((port, name) -> table[port] = name);
+            boolean read = false;
+            for (int i = 0; i < files.size() && !read; i++) {
+                try {
+                    parse(Files.readAllLines(files.get(i), StandardCharsets.ISO_8859_1), table);
+                    read = true;
+                } catch (IOException missingOrUnreadable) {
+                    // try the next one
+                }
             }
+            if (!read) FALLBACK.forEach((port, name) -> table[port] = name);
             names = table;
         }
         return names;
     }
 
-    /** Lines look like {@code http  80/tcp  www  # comment}; the first name given for a port wins. */
+    /**
+     * Lines look like {@code http  80/tcp  www  # comment} (services(5)) or {@code http  80/tcp  0.484143  # World
+     * Wide Web HTTP} (nmap-services); the first name given for a port wins.
+     */
     private static void parse(List<String> lines, String[] table) {
         for (String line : lines) {
             int hash = line.indexOf('#');

@@ -34,8 +34,8 @@ final class TableSink extends BufferingSink {
             if (reply.hasRtt()) s.append(" (").append(millis(reply.rttUs())).append(" latency)");
             s.append(".\n");
         }
-        if (host.listed().isEmpty() && !host.all().isEmpty()) {
-            s.append("All ").append(host.all().size()).append(" scanned ports on ").append(address)
+        if (host.listed().isEmpty() && host.scanned() > 0) {
+            s.append("All ").append(host.scanned()).append(" scanned ports on ").append(address)
                     .append(" are in ignored states.\n");
         }
         if (!host.extra().isEmpty()) s.append(notShown(host)).append('\n');

@@ -1,14 +1,14 @@
 package io.synprobe.output;
 
 /** Escaping for XML 1.0 attribute values. */
-final class Xml {
+public final class Xml {
     private static final char REPLACEMENT = '\uFFFD';
 
     private Xml() {
     }
 
     /** Escapes markup; keeps tab and line breaks as character references; replaces characters XML 1.0 forbids. */
-    static String attr(String v) {
+    public static String attr(String v) {
         StringBuilder s = new StringBuilder(v.length() + 16);
         for (int i = 0; i < v.length(); i++) {
             char c = v.charAt(i);

@@ -70,16 +70,11 @@ final class XmlSink extends BufferingSink {
         return s.append("</host>\n").toString();
     }
 
-    /** nmap's smoothed RTT and variance; here the mean and mean deviation of all replies' RTTs. */
+    /** nmap's smoothed RTT and variance; here the mean and standard deviation of all replies' RTTs. */
     private static void appendTimes(StringBuilder s, HostReport host) {
-        long[] rtts = host.all().stream().filter(PortResult::hasRtt).mapToLong(PortResult::rttUs).toArray();
-        if (rtts.length == 0) return;
-        long sum = 0;
-        for (long r : rtts) sum += r;
-        long mean = sum / rtts.length;
-        long dev = 0;
-        for (long r : rtts) dev += Math.abs(r - mean);
-        dev /= rtts.length;
+        RttStats rtts = host.rtts();
+        if (rtts.count() == 0) return;
+        long mean = rtts.meanUs(), dev = rtts.deviationUs();
         s.append("<times srtt=\"").append(mean).append("\" rttvar=\"").append(dev)
                 .append("\" to=\"").append(Math.max(MIN_TIMEOUT_US, mean + 4 * dev)).append("\"/>\n");
     }

@@ -36,7 +36,7 @@ public final class DecodedReply {
     public Kind decode(ByteBuffer b, int off, int len, int wireLen) {
         kind = Kind.INVALID;
         invalidWhy = null;
-        if (off < 0 || len < 1 || off + len > b.limit()) return invalid("bounds");
+        if (off < 0 || len < 1 || len > b.limit() - off) return invalid("bounds"); // no int overflow
         int version = (b.get(off) & 0xff) >>> 4;
         if (version == 4) return decode4(b, off, len, wireLen);
         if (version == 6) return decode6(b, off, len, wireLen);
@@ -49,7 +49,7 @@ public final class DecodedReply {
         int total = b.getShort(off + 2) & 0xffff;
         if (ihl < 20 || ihl > len) return invalid("ihl");
         if (total < ihl || total > wireLen) return invalid("ipv4 total length");
-        if ((b.getShort(off + 6) & 0x1fff) != 0) return invalid("fragment");
+        if ((b.getShort(off + 6) & 0x3fff) != 0) return invalid("fragment"); // MF or an offset
         if (Checksums.ipv4Header(b, off, ihl) != 0) return invalid("ipv4 checksum");
         family = 4;
         ttl = b.get(off + 8) & 0xff;

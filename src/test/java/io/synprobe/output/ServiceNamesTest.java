@@ -49,4 +49,22 @@ class ServiceNamesTest {
         Files.writeString(file, "late 7/tcp\n");
         assertEquals("late", names.name(7), "nothing is read before the first lookup");
     }
+
+    @Test
+    void theFirstReadableFileWinsNmapServicesFormatIncluded() throws IOException {
+        Path nmap = Files.writeString(dir.resolve("nmap-services"), """
+                # Fields in this file are: Service name, portnum/protocol, open-frequency, optional comments
+                ssh\t22/sctp\t0.000000\t# Secure Shell Login
+                ssh\t22/tcp\t0.182286\t# Secure Shell Login
+                priv-mail\t24/tcp\t0.001250\t# any private mail system
+                """);
+        Path etc = Files.writeString(dir.resolve("services"), "etc-name 24/tcp\nother 25/tcp\n");
+        ServiceNames preferNmap = ServiceNames.firstOf(nmap, etc);
+        assertEquals("priv-mail", preferNmap.name(24));
+        assertEquals("ssh", preferNmap.name(22));
+        assertEquals(ServiceNames.UNKNOWN, preferNmap.name(25), "only the first readable file is used");
+        ServiceNames noNmap = ServiceNames.firstOf(dir.resolve("absent"), etc);
+        assertEquals("etc-name", noNmap.name(24));
+        assertEquals("ssh", ServiceNames.firstOf(dir.resolve("a"), dir.resolve("b")).name(22), "built in last");
+    }
 }

@@ -1,0 +1,90 @@
+package io.synprobe.cli;
+
+import io.synprobe.nativeio.NetworkNamespace;
+import io.synprobe.output.OutputTarget;
+import io.synprobe.output.TraceJsonListener;
+import io.synprobe.output.TraceTableListener;
+import io.synprobe.target.AddressRange;
+import io.synprobe.target.Ip;
+import io.synprobe.target.PortList;
+import io.synprobe.target.TargetParser;
+import io.synprobe.target.UsageException;
+import io.synprobe.trace.TraceEngine;
+import io.synprobe.trace.TraceListener;
+import io.synprobe.trace.TraceOptions;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "trace", sortOptions = false,
+        description = "TCP traceroute: the routers on the way to a port, found with SYNs of rising TTL.",
+        footerHeading = "%nExamples:%n",
+        footer = {"  synprobe trace 198.18.3.2 -p 80",
+                "  synprobe trace 2001:db8:3::2 -p 443 -m 16 -q 1 -W 500ms -o jsonl",
+                "",
+                "Every TTL is probed at once, each probe from its own source port with its own",
+                "sequence number; only answers quoting or acknowledging exactly that probe count.",
+                "The trace ends at the lowest TTL the target answered ([open] or [closed]) or",
+                "that drew a destination unreachable ([host-unreach], ...); * is a silent probe.",
+                "Exit codes: 0 the target answered, 1 it did not, 2 bad usage, 3 no privileges."})
+public final class TraceCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "TARGET", description = "an address or host name")
+    String target;
+
+    @Option(names = {"-p", "--port"}, paramLabel = "PORT", required = true, description = "TCP port to probe")
+    String port;
+
+    @Option(names = {"-m", "--max-hops"}, paramLabel = "N", defaultValue = "30", description = "highest TTL / hop limit (default: ${DEFAULT-VALUE})")
+    int maxHops;
+
+    @Option(names = {"-q", "--queries"}, paramLabel = "N", defaultValue = "3", description = "probes per hop (default: ${DEFAULT-VALUE})")
+    int probesPerHop;
+
+    @Option(names = {"-W", "--timeout"}, paramLabel = "TIME", defaultValue = "1s", description = "wait for each answer (default: ${DEFAULT-VALUE})")
+    String timeout;
+
+    @Option(names = "--netns", paramLabel = "NAME", description = "probe from inside this network namespace")
+    String netns;
+
+    @Option(names = {"-o", "--output-format"}, paramLabel = "FORMAT", defaultValue = "table", description = "table (default) or jsonl")
+    String format;
+
+    @Option(names = "--output", paramLabel = "FILE", description = "write to FILE instead of standard output")
+    String file;
+
+    @Option(names = "-4", description = "resolve host names to IPv4 only")
+    boolean ipv4;
+
+    @Option(names = "-6", description = "resolve host names to IPv6 only")
+    boolean ipv6;
+
+    @Override
+    public Integer call() throws Exception {
+        if (PortList.parse(port).size() != 1) throw new UsageException("invalid --port '" + port + "' (one port, 1-65535)");
+        int p = Integer.parseInt(port.trim());
+        if (maxHops < 1 || maxHops > 255) throw ScanCommand.usage("--max-hops", String.valueOf(maxHops), "1-255");
+        if (probesPerHop < 1 || probesPerHop > TraceOptions.MAX_PROBES_PER_HOP) {
+            throw ScanCommand.usage("--queries", String.valueOf(probesPerHop), "1-" + TraceOptions.MAX_PROBES_PER_HOP);
+        }
+        Duration to = Durations.parse(timeout);
+        if (to.toNanos() < 1_000_000) throw ScanCommand.usage("--timeout", timeout, "at least 1ms");
+        if (!format.equals("table") && !format.equals("jsonl")) {
+            throw new UsageException("invalid output format '" + format + "' for trace (table or jsonl)");
+        }
+        if (ipv4 && ipv6) throw new UsageException("-4 and -6 exclude each other");
+        TargetParser parser = new TargetParser(ipv4 ? TargetParser.Preference.IPV4 : ipv6 ? TargetParser.Preference.IPV6 : TargetParser.Preference.ANY);
+        AddressRange r = parser.parse(target);
+        if (r.count() != 1) throw new UsageException("trace takes a single address, not '" + target + "'");
+        String nsPath = netns == null ? null : NetworkNamespace.path(netns);
+
+        TraceEngine engine = new TraceEngine(new TraceOptions(Ip.inet(r.family(), r.hi(), r.lo()), p, maxHops, probesPerHop, to, nsPath));
+        Interrupts.onInterrupt(engine::requestStop);
+        try (OutputStream out = OutputTarget.open(file)) {
+            TraceListener listener = format.equals("jsonl") ? new TraceJsonListener(out) : new TraceTableListener(out);
+            return engine.run(listener) ? ExitCodes.OK : ExitCodes.FAILED;
+        }
+    }
+}
