@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "check", sortOptions = false,
+@Command(name = "check", sortOptions = false, mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Run the port checks of a YAML file: each check scans its target's ports and passes when every"
                 + " port is in the expected state (and answers within max_rtt).",
         footerHeading = "%nCheck file:%n",

@@ -24,7 +24,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "ping", sortOptions = false,
+@Command(name = "ping", sortOptions = false, mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "TCP SYN ping: handshake latency to a port, one probe per interval, exact per-probe matching.",
         footerHeading = "%nExamples:%n",
         footer = {"  synprobe ping 127.0.0.1 -p 22 -c 5",
@@ -101,12 +101,14 @@ public final class PingCommand implements Callable<Integer> {
             boolean all;
             if (connect) {
                 ConnectPinger pinger = new ConnectPinger(options);
-                Interrupts.onInterrupt(pinger::requestStop);
-                all = pinger.run(listener);
+                try (Interrupts i = Interrupts.onInterrupt(pinger::requestStop)) {
+                    all = pinger.run(listener);
+                }
             } else {
                 PingEngine engine = new PingEngine(options);
-                Interrupts.onInterrupt(engine::requestStop);
-                all = engine.run(listener);
+                try (Interrupts i = Interrupts.onInterrupt(engine::requestStop)) {
+                    all = engine.run(listener);
+                }
             }
             return all ? ExitCodes.OK : ExitCodes.FAILED;
         }

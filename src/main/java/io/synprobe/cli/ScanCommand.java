@@ -21,7 +21,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "scan", sortOptions = false,
+@Command(name = "scan", sortOptions = false, mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "TCP SYN scan: send one SYN per (address, port) and report open, closed or filtered with the reason.",
         footerHeading = "%nExamples:%n",
         footer = {"  synprobe scan 127.0.0.1 -p 1-1024",
@@ -116,9 +116,8 @@ public final class ScanCommand implements Callable<Integer> {
         ScanInfo info = new ScanInfo(commandLine(), Instant.now(), targets.size(), portList.size(), portList.spec(),
                 connect ? "connect" : "syn", VersionProvider.version());
         Progress progress = output.quiet ? null : Progress.start(engine);
-        Interrupts.onInterrupt(engine::requestStop);
         ScanSummary summary;
-        try {
+        try (Interrupts i = Interrupts.onInterrupt(engine::requestStop)) {
             summary = engine.run(output::open, info);
         } finally {
             if (progress != null) progress.stop();

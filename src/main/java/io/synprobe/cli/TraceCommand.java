@@ -19,7 +19,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "trace", sortOptions = false,
+@Command(name = "trace", sortOptions = false, mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "TCP traceroute: the routers on the way to a port, found with SYNs of rising TTL.",
         footerHeading = "%nExamples:%n",
         footer = {"  synprobe trace 198.18.3.2 -p 80",
@@ -81,8 +81,7 @@ public final class TraceCommand implements Callable<Integer> {
         String nsPath = netns == null ? null : NetworkNamespace.path(netns);
 
         TraceEngine engine = new TraceEngine(new TraceOptions(Ip.inet(r.family(), r.hi(), r.lo()), p, maxHops, probesPerHop, to, nsPath));
-        Interrupts.onInterrupt(engine::requestStop);
-        try (OutputStream out = OutputTarget.open(file)) {
+        try (Interrupts i = Interrupts.onInterrupt(engine::requestStop); OutputStream out = OutputTarget.open(file)) {
             TraceListener listener = format.equals("jsonl") ? new TraceJsonListener(out) : new TraceTableListener(out);
             return engine.run(listener) ? ExitCodes.OK : ExitCodes.FAILED;
         }

@@ -38,12 +38,28 @@ public final class RawSockets implements AutoCloseable {
                 if (ipv6) s.openFamily(6, sourcePortLo, sourcePortHi);
                 return null;
             });
+            settleTimestamps();
             return s;
         } catch (RuntimeException e) {
             s.close();
             throw e;
         }
     }
+
+    /**
+     * The kernel switches receive timestamping on system-wide only some milliseconds after the first socket asks
+     * for it (net_enable_timestamp defers it to a work queue; up to 7 ms measured). Replies arriving before then
+     * are stamped when read, which turned 10 us round trips into 2-7 ms. Nothing is sent until it has settled.
+     */
+    private static void settleTimestamps() {
+        try {
+            Thread.sleep(TIMESTAMP_SETTLE_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static final long TIMESTAMP_SETTLE_MS = 50;
 
     private void openFamily(int family, int portLo, int portHi) {
         int send = check("opening a raw IPv" + family + " send socket", lib.sp_open_send(family));

@@ -26,14 +26,6 @@ public final class TraceEngine {
     private static final int MSS = 1460;
     private static final int POLL_MS = 10;
     private static final long MASK32 = 0xffffffffL;
-    /**
-     * The kernel switches receive timestamping on for the whole system only a few milliseconds after the first
-     * socket asks for it (net_enable_timestamp defers the switch to a work queue; measured up to 7 ms). Replies
-     * that arrive before then are stamped when they are read, which on a sub-millisecond path turned 10 us round
-     * trips into 2-7 ms. Waiting this long after opening the sockets costs a trace nothing it would notice.
-     */
-    static final long TIMESTAMP_SETTLE_MS = 50;
-
     private final TraceOptions opt;
     private final Cookies cookies = Cookies.random();
     private final LibSynprobe lib = NativeLoader.lib();
@@ -72,7 +64,6 @@ public final class TraceEngine {
         int n = probes.count();
         try (RawSockets sockets = RawSockets.open(family == 4, family == 6, sportBase, sportBase + n - 1, opt.netnsPath())) {
             listener.begin(opt);
-            settleTimestamps();
             sendAll(sockets);
             ReplyBatch replies = new ReplyBatch(64);
             DecodedReply reply = new DecodedReply();
@@ -94,14 +85,6 @@ public final class TraceEngine {
         }
     }
 
-    private static void settleTimestamps() throws IOException {
-        try {
-            Thread.sleep(TIMESTAMP_SETTLE_MS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted before sending");
-        }
-    }
 
     /**
      * Sends round after round (TTL 1..max, then again), so each router's answers are spread over the burst. One

@@ -109,6 +109,7 @@ class InjectionLabTest {
                 arrived.put(mode + "/" + family, counter(counterName(mode, family)));
             }
         }
+        System.out.println("InjectionLabTest forgers " + stats + "\nInjectionLabTest arrived at the prober " + arrived);
     }
 
     /**
