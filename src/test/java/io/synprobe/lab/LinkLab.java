@@ -25,8 +25,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * Two network namespaces joined by {@code tunlink} (native/tools/tunlink.c), a userspace link with a fixed
@@ -383,50 +381,14 @@ public final class LinkLab implements AutoCloseable {
         return (prop != null && !prop.isBlank() ? Path.of(prop) : Path.of("target", "tools")).toAbsolutePath();
     }
 
-    /** Why a lab cannot run here (not root, missing tools, no ip), or null if it can. */
-    public static String privilegeProblem(String... extraTools) {
-        if (!isRoot()) return "not running as root";
-        if (!Files.isReadable(Path.of("/dev/net/tun"))) return "/dev/net/tun not available";
-        List<String> needed = new ArrayList<>(List.of("tunlink", "splisten"));
-        needed.addAll(Arrays.asList(extraTools));
-        for (String t : needed) {
-            if (!Files.isExecutable(toolsDir().resolve(t))) return "tool not built: " + toolsDir().resolve(t);
-        }
-        try {
-            Process p = new ProcessBuilder("ip", "-V").redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) return "iproute2 'ip' not usable";
-        } catch (IOException e) {
-            return "iproute2 'ip' not found";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "interrupted";
-        }
-        return null;
-    }
-
     /**
-     * Skips the calling test (JUnit assumption) when a lab cannot run, or fails it when the environment
-     * variable SYNPROBE_REQUIRE_PRIVILEGED=1 says privileged tests must run.
+     * Skips the calling test when a lab cannot run here, or fails it where SYNPROBE_REQUIRE_PRIVILEGED=1
+     * (see {@link Privileged}). tunlink, splisten and the named tools must have been built into target/tools.
      */
-    public static void assumePrivileged(String... extraTools) {
-        String problem = privilegeProblem(extraTools);
-        if (problem == null) return;
-        if ("1".equals(System.getenv("SYNPROBE_REQUIRE_PRIVILEGED"))) {
-            Assertions.fail("privileged test required (SYNPROBE_REQUIRE_PRIVILEGED=1) but " + problem);
-        }
-        Assumptions.abort("privileged lab unavailable: " + problem);
-    }
-
-    static boolean isRoot() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("Uid:")) return line.split("\\s+")[2].equals("0"); // effective uid
-            }
-        } catch (IOException e) {
-            // fall through
-        }
-        return "root".equals(System.getProperty("user.name"));
+    public static void assumePrivileged(String... tools) {
+        Privileged.require("ip");
+        for (String t : List.of("tunlink", "splisten")) Privileged.tool(t);
+        for (String t : tools) Privileged.tool(t);
     }
 
     // ---- internals ----

@@ -31,14 +31,14 @@ import org.junit.jupiter.params.provider.ValueSource;
  *   <li>zero-delay handshake (link overhead incl. both kernels and connrtt's wake-up): 57-86 us mean,
  *       50-80 us median, IPv4 and IPv6 alike;</li>
  *   <li>error of the mean vs 2d + overhead: +26..+54 us at d = 2 ms, +67..+75 us at 5 ms, +118..+147 us at
- *       10 ms (tolerance 100/100/200 us).</li>
+ *       10 ms (tolerance 150/150/300 us: this checks the emulator; synprobe's own tests use 100 us).</li>
  * </ul>
  * The error grows with idle time, not with tunlink: a one-way UDP test with kernel receive timestamps
  * (SO_TIMESTAMPNS) gave 53 us median at d = 0 and d = 2 ms alike when packets came every 1 ms, but more when the
  * machine idled longer between packets. Waking an idle vCPU (tunlink on arrival, connrtt on completion) gets
  * slower the longer it slept, which a zero-delay run never shows. tunlink's own scheduling error (write time
  * minus due time) averages 4-15 us.
- * The assertion is |mean - (2d + overhead)| &lt;= max(100 us, 1% of 2d).
+ * The assertion is |mean - (2d + overhead)| &lt;= max(150 us, 1.5% of 2d).
  */
 @Tag("privileged")
 class LinkLabTest {
@@ -121,7 +121,7 @@ class LinkLabTest {
                 assertEquals(0, link.timeouts() + link.other(), "delayed failures: " + link);
                 double overhead = base.mean();
                 double expected = 2.0 * delayUs + overhead;
-                double tolerance = Math.max(100.0, 0.01 * 2.0 * delayUs);
+                double tolerance = Math.max(150.0, 0.015 * 2.0 * delayUs); // the link itself, with headroom for a busy CI VM
                 double error = link.mean() - expected;
                 System.out.printf("LinkLab %s delay=%dus: zero-delay overhead {%s}; delayed {%s}; expected %.1f, error %+.1f us"
                                 + " (tolerance %.0f)%n", f[0], delayUs, base, link, expected, error, tolerance);
