@@ -6,8 +6,10 @@
 /* glibc's netinet headers must come before the kernel's linux/ ones, or in6_pktinfo disappears */
 #include <netinet/icmp6.h>
 #include <netinet/in.h>
+#include <linux/errqueue.h>
 #include <linux/filter.h>
 #include <linux/icmp.h>
+#include <linux/net_tstamp.h>
 #include <poll.h>
 #include <sched.h>
 #include <stddef.h>
@@ -215,6 +217,61 @@ static __thread struct iovec tx_iov[SP_MAX_BATCH];
 static __thread struct sockaddr_in6 tx_addr[SP_MAX_BATCH];
 
 /* sendmmsg over probes [from, to), all of one family; retries when the queue is momentarily full. */
+/* Send sockets with kernel transmit timestamps: the OPT_ID key the kernel gives the next packet. */
+#define MAX_TS_FD 4096
+static uint32_t tx_next_key[MAX_TS_FD];
+static uint8_t tx_stamped[MAX_TS_FD];
+
+SP_API int sp_enable_tx_timestamps(int fd) {
+    if (fd < 0 || fd >= MAX_TS_FD) return -EINVAL;
+    int flags = SOF_TIMESTAMPING_TX_SOFTWARE | SOF_TIMESTAMPING_SOFTWARE | SOF_TIMESTAMPING_OPT_ID |
+                SOF_TIMESTAMPING_OPT_TSONLY;
+    if (setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPING, &flags, sizeof flags) < 0) return -errno;
+    tx_next_key[fd] = 0;
+    tx_stamped[fd] = 1;
+    return 0;
+}
+
+static __thread struct mmsghdr ts_msgs[SP_MAX_BATCH];
+static __thread uint8_t ts_ctrl[SP_MAX_BATCH][128];
+
+/*
+ * Replaces the pre-send stamps of probes [from, from + count) by the times the kernel handed each packet to the
+ * device, as far as the error queue already has them; the key of each timestamp says which packet it is for.
+ */
+static void read_tx_timestamps(int fd, uint8_t *probes, int from, int count, uint32_t first_key) {
+    int want = count;
+    for (int round = 0; round < 4 && want > 0; round++) {
+        for (int k = 0; k < want; k++) {
+            ts_msgs[k].msg_hdr = (struct msghdr){.msg_control = ts_ctrl[k], .msg_controllen = sizeof ts_ctrl[k]};
+        }
+        int got = recvmmsg(fd, ts_msgs, (unsigned)want, MSG_ERRQUEUE | MSG_DONTWAIT, NULL);
+        if (got <= 0) return;
+        for (int k = 0; k < got; k++) {
+            struct msghdr *h = &ts_msgs[k].msg_hdr;
+            int64_t ts = 0;
+            int64_t key = -1;
+            for (struct cmsghdr *c = CMSG_FIRSTHDR(h); c; c = CMSG_NXTHDR(h, c)) {
+                if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPING) {
+                    struct scm_timestamping t;
+                    memcpy(&t, CMSG_DATA(c), sizeof t);
+                    ts = (int64_t)t.ts[0].tv_sec * 1000000000LL + t.ts[0].tv_nsec;
+                } else if ((c->cmsg_level == SOL_IP && c->cmsg_type == IP_RECVERR) ||
+                           (c->cmsg_level == SOL_IPV6 && c->cmsg_type == IPV6_RECVERR)) {
+                    struct sock_extended_err e;
+                    memcpy(&e, CMSG_DATA(c), sizeof e);
+                    if (e.ee_origin == SO_EE_ORIGIN_TIMESTAMPING && e.ee_info == SCM_TSTAMP_SND) key = e.ee_data;
+                }
+            }
+            uint32_t index = (uint32_t)key - first_key;
+            if (ts > 0 && key >= 0 && index < (uint32_t)count) {
+                memcpy(probes + (size_t)(from + (int)index) * SP_PROBE_SIZE + SP_PROBE_TS, &ts, 8);
+            }
+        }
+        want -= got;
+    }
+}
+
 static void send_run(int fd, uint8_t *probes, int from, int to) {
     if (fd < 0) {
         stamp(probes, from, to, -EAFNOSUPPORT);
@@ -227,6 +284,11 @@ static void send_run(int fd, uint8_t *probes, int from, int to) {
         int r = sendmmsg(fd, tx_msgs + from, (unsigned)(to - from), 0);
         if (r > 0) {
             stamp(probes, from, from + r, before);
+            if (fd < MAX_TS_FD && tx_stamped[fd]) {
+                uint32_t first_key = tx_next_key[fd];
+                tx_next_key[fd] += (uint32_t)r;
+                read_tx_timestamps(fd, probes, from, r, first_key);
+            }
             from += r;
             busy_waits = 0;
             continue;

@@ -23,7 +23,8 @@
 #define SP_PROBE_MSS 20    /* u16 */
 #define SP_PROBE_SRC 24    /* 16 bytes; IPv4 uses the first 4 */
 #define SP_PROBE_DST 40    /* 16 bytes */
-#define SP_PROBE_TS 56     /* out, i64: CLOCK_REALTIME ns just before the sendmmsg that sent it, or -errno if it failed */
+#define SP_PROBE_TS 56     /* out, i64: CLOCK_REALTIME ns: kernel transmit time where enabled, else just before the
+                            sendmmsg that sent it; -errno if it could not be sent */
 
 /* One received packet slot. pkt_off points at an IP header: for IPv4 the kernel's own, for IPv6 one rebuilt
  * from ancillary data (an IPv6 raw socket delivers only the transport part). */
@@ -47,6 +48,9 @@
 SP_API int sp_open_send(int family);
 SP_API int sp_open_recv(int family, int kind, int rcvbuf_bytes);
 SP_API int sp_filter_tcp_ports(int fd, int family, int port_lo, int port_hi);
+/* Kernel software transmit timestamps on a send socket: sp_send_batch then reports when each packet reached
+ * the device instead of when the batch was handed over. Costs an extra system call per batch. */
+SP_API int sp_enable_tx_timestamps(int fd);
 SP_API int sp_close(int fd);
 /* Crafts and sends n probes (sendmmsg per run of one family). Returns n, or -errno when the arguments are
  * bad; a probe that could not be sent has -errno in its SP_PROBE_TS field. */

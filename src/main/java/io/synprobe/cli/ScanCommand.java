@@ -69,6 +69,9 @@ public final class ScanCommand implements Callable<Integer> {
     @Option(names = "--netns", paramLabel = "NAME", description = "probe from inside this network namespace (ip netns name or path)")
     String netns;
 
+    @Option(names = "--precise-rtt", description = "per-probe send times from kernel transmit timestamps (exact RTTs, about 14% slower)")
+    boolean preciseRtt;
+
     @Option(names = {"--connect", "-sT"}, description = "use the kernel's connect() instead of raw SYNs (no privileges needed, like nmap -sT)")
     boolean connect;
 
@@ -109,7 +112,7 @@ public final class ScanCommand implements Callable<Integer> {
         long theSeed = seed != null ? seed : new java.security.SecureRandom().nextLong();
         if (resumePoint != null && connect) throw new UsageException("--resume works for raw SYN scans, not --connect");
         ScanOptions opts = new ScanOptions(targets, portList, retries, pps, theSeed, sh.index(), sh.count(),
-                sourcePort == null ? 0 : sourcePort, ttl, nsPath, micros(min), micros(max), micros(init), 256);
+                sourcePort == null ? 0 : sourcePort, ttl, nsPath, micros(min), micros(max), micros(init), 256, preciseRtt);
         ScanEngine syn = connect ? null : new ScanEngine(opts);
         if (syn != null && resumePoint != null) syn.resumeFrom(resumePoint);
         Scanner engine = connect ? new ConnectScanner(opts) : syn;

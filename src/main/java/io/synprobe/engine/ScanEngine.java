@@ -124,7 +124,7 @@ public final class ScanEngine implements Scanner {
     public ScanSummary run(SinkOpener opener, ScanInfo info) throws IOException {
         long probes = opt.probeCount();
         try (RawSockets sockets = RawSockets.open(targets.hasFamily(4), targets.hasFamily(6), sportBase,
-                sportBase + opt.retries(), opt.netnsPath());
+                sportBase + opt.retries(), opt.netnsPath(), opt.transmitTimestamps());
              ResultSink sink = openAfterDrop(opener)) {
             sink.begin(info);
             Output output = new Output(sink);
@@ -200,7 +200,6 @@ public final class ScanEngine implements Scanner {
             }
             if (System.nanoTime() > drainDeadline) break;
             batch.clear();
-            long now = nowUs();
             // 1. the oldest outstanding probes: retransmit or give up
             while (!ring.isEmpty() && !batch.isFull()) {
                 long probe = ring.headIndex();
@@ -223,7 +222,7 @@ public final class ScanEngine implements Scanner {
                     if (before >= 0) results.put(probe, ResultQueue.pack(Reason.NO_RESPONSE.ordinal(), -1, -1));
                     continue;
                 }
-                if (addProbe(batch, sources, probe, attempt + 1, now, dst4, dst6)) {
+                if (addProbe(batch, sources, probe, attempt + 1, dst4, dst6)) {
                     batchProbe[batch.size() - 1] = probe;
                     batchAttempt[batch.size() - 1] = attempt + 1;
                     retransmits.incrementAndGet();
@@ -233,7 +232,7 @@ public final class ScanEngine implements Scanner {
             while (carriedNext < carried.length && stopLevel == 0 && !batch.isFull()) {
                 long probe = carried[carriedNext++];
                 if (probe < 0 || probe >= probes) continue;
-                if (addProbe(batch, sources, probe, 0, now, dst4, dst6)) {
+                if (addProbe(batch, sources, probe, 0, dst4, dst6)) {
                     batchProbe[batch.size() - 1] = probe;
                     batchAttempt[batch.size() - 1] = 0;
                 }
@@ -244,7 +243,7 @@ public final class ScanEngine implements Scanner {
                     exhausted = true;
                     break;
                 }
-                if (addProbe(batch, sources, probe, 0, now, dst4, dst6)) {
+                if (addProbe(batch, sources, probe, 0, dst4, dst6)) {
                     batchProbe[batch.size() - 1] = probe;
                     batchAttempt[batch.size() - 1] = 0;
                 }
@@ -255,6 +254,9 @@ public final class ScanEngine implements Scanner {
                 continue;
             }
             limiter.acquire(batch.size());
+            // the send time is set just before the send: a reply may be matched before the call even returns
+            long sendUs = nowUs();
+            for (int i = 0; i < batch.size(); i++) states.markSent(batchProbe[i], batchAttempt[i], sendUs);
             sockets.send(batch);
             long sentNanos = System.nanoTime();
             for (int i = 0; i < batch.size(); i++) {
@@ -278,8 +280,7 @@ public final class ScanEngine implements Scanner {
         }
     }
 
-    private boolean addProbe(ProbeBatch batch, SourceCache sources, long probe, int attempt, long nowUs,
-                             byte[] dst4, byte[] dst6) {
+    private boolean addProbe(ProbeBatch batch, SourceCache sources, long probe, int attempt, byte[] dst4, byte[] dst6) {
         long host = probe / portCount;
         int port = ports.port((int) (probe % portCount));
         int family = targets.familyAt(host);
@@ -289,7 +290,7 @@ public final class ScanEngine implements Scanner {
         byte[] src = sources.sourceFor(family, hi, lo);
         int sport = sportBase + attempt;
         int seq = sendCookies.compute(io.synprobe.target.Ip.hi(src), io.synprobe.target.Ip.lo(src), hi, lo, sport, port, 0);
-        if (!states.markSent(probe, attempt, nowUs)) return false;
+        if (states.isFinal(probe)) return false;
         batch.addSyn(src, dst, sport, port, seq, opt.ttl(), seq >>> 16, WINDOW, MSS);
         return true;
     }

@@ -18,6 +18,9 @@ public interface LibSynprobe {
     int sp_filter_tcp_ports(int fd, int family, int portLo, int portHi);
 
     @IgnoreError
+    int sp_enable_tx_timestamps(int fd);
+
+    @IgnoreError
     int sp_close(int fd);
 
     @IgnoreError

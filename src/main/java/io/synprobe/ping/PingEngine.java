@@ -87,7 +87,7 @@ public final class PingEngine {
         }
         long intervalNs = opt.interval().toNanos();
         long timeoutNs = opt.timeout().toNanos();
-        try (RawSockets sockets = RawSockets.open(v4, v6, sportBase, sportBase + SLOTS - 1, opt.netnsPath())) {
+        try (RawSockets sockets = RawSockets.open(v4, v6, sportBase, sportBase + SLOTS - 1, opt.netnsPath(), true)) {
             io.synprobe.nativeio.SudoDrop.afterSocketsOpen(opt.netnsPath());
             ProbeBatch batch = new ProbeBatch(Math.min(targets.size(), 1024));
             Target[] inBatch = new Target[batch.capacity()];

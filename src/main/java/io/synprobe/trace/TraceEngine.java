@@ -62,7 +62,7 @@ public final class TraceEngine {
         srcHi = Ip.hi(src);
         srcLo = Ip.lo(src);
         int n = probes.count();
-        try (RawSockets sockets = RawSockets.open(family == 4, family == 6, sportBase, sportBase + n - 1, opt.netnsPath())) {
+        try (RawSockets sockets = RawSockets.open(family == 4, family == 6, sportBase, sportBase + n - 1, opt.netnsPath(), true)) {
             listener.begin(opt);
             sendAll(sockets);
             ReplyBatch replies = new ReplyBatch(64);
