@@ -94,11 +94,13 @@ public final class SynProbe {
         /** The engine's options; parses and resolves everything, so it throws before anything is sent. */
         public ScanOptions options() {
             TargetSet set = TargetSet.of(new TargetParser(TargetParser.Preference.ANY).parseAll(tokens(targets)));
-            ScanOptions o = ScanOptions.defaults(set, PortList.parse(ports)).withRetries(retries).withRate(ratePps)
-                    .withNetns(NetworkNamespace.path(netns));
-            if (timeout == null) return o;
-            long us = Math.max(1, timeout.toNanos() / 1000);
-            return o.withTimeouts(Math.min(us, o.minTimeoutUs()), us, us);
+            ScanOptions.Builder o = ScanOptions.builder(set, PortList.parse(ports)).retries(retries).rate(ratePps)
+                    .netns(NetworkNamespace.path(netns));
+            if (timeout != null) {
+                long us = Math.max(1, timeout.toNanos() / 1000);
+                o.timeouts(Math.min(us, 100_000), us, us); // a fixed timeout: no adaptive minimum above it
+            }
+            return o.build();
         }
     }
 

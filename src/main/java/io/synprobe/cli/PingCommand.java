@@ -1,7 +1,5 @@
 package io.synprobe.cli;
 
-import io.synprobe.nativeio.NetworkNamespace;
-import io.synprobe.output.OutputTarget;
 import io.synprobe.output.PingJsonListener;
 import io.synprobe.output.PingTableListener;
 import io.synprobe.ping.ConnectPinger;
@@ -21,6 +19,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -54,23 +53,19 @@ public final class PingCommand implements Callable<Integer> {
     @Option(names = "--ttl", paramLabel = "N", defaultValue = "64", description = "IP TTL / hop limit")
     int ttl;
 
-    @Option(names = "--netns", paramLabel = "NAME", description = "probe from inside this network namespace")
-    String netns;
 
-    @Option(names = {"-o", "--output-format"}, paramLabel = "FORMAT", defaultValue = "table", description = "table (default) or jsonl")
-    String format;
 
-    @Option(names = "--output", paramLabel = "FILE", description = "write to FILE instead of standard output")
-    String file;
+
+    @Mixin
+    NetworkMixin network;
+
+    @Mixin
+    StreamOutputMixin output;
 
     @Option(names = {"--connect", "-sT"}, description = "time the kernel's connect() instead of raw SYNs (no privileges needed)")
     boolean connect;
 
-    @Option(names = "-4", description = "resolve host names to IPv4 only")
-    boolean ipv4;
 
-    @Option(names = "-6", description = "resolve host names to IPv6 only")
-    boolean ipv6;
 
     @Override
     public Integer call() throws Exception {
@@ -81,11 +76,8 @@ public final class PingCommand implements Callable<Integer> {
         if (iv.toNanos() < 1_000_000) throw ScanCommand.usage("--interval", interval, "at least 1ms");
         if (to.isZero()) throw ScanCommand.usage("--timeout", timeout, "more than 0");
         if (ttl < 1 || ttl > 255) throw ScanCommand.usage("--ttl", String.valueOf(ttl), "1-255");
-        if (!format.equals("table") && !format.equals("jsonl")) {
-            throw new UsageException("invalid output format '" + format + "' for ping (table or jsonl)");
-        }
-        if (ipv4 && ipv6) throw new UsageException("-4 and -6 exclude each other");
-        TargetParser parser = new TargetParser(ipv4 ? TargetParser.Preference.IPV4 : ipv6 ? TargetParser.Preference.IPV6 : TargetParser.Preference.ANY);
+        output.validate("ping");
+        TargetParser parser = network.parser();
         Set<InetAddress> addresses = new LinkedHashSet<>();
         for (String t : targets) {
             AddressRange r = parser.parse(t);
@@ -93,11 +85,11 @@ public final class PingCommand implements Callable<Integer> {
             addresses.add(Ip.inet(r.family(), r.hi(), r.lo()));
         }
         if (addresses.size() > MAX_TARGETS) throw new UsageException("at most " + MAX_TARGETS + " ping targets");
-        String nsPath = netns == null ? null : NetworkNamespace.path(netns);
+        String nsPath = network.netnsPath();
 
         PingOptions options = new PingOptions(new ArrayList<>(addresses), p, count == null ? 0 : count, iv, to, ttl, nsPath);
-        try (OutputStream out = OutputTarget.open(file)) {
-            PingListener listener = format.equals("jsonl") ? new PingJsonListener(out) : new PingTableListener(out);
+        try (OutputStream out = output.open()) {
+            PingListener listener = output.jsonl() ? new PingJsonListener(out) : new PingTableListener(out);
             boolean all;
             if (connect) {
                 ConnectPinger pinger = new ConnectPinger(options);

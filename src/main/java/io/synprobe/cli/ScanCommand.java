@@ -4,7 +4,6 @@ import io.synprobe.engine.ConnectScanner;
 import io.synprobe.engine.ScanEngine;
 import io.synprobe.engine.Scanner;
 import io.synprobe.engine.ScanOptions;
-import io.synprobe.nativeio.NetworkNamespace;
 import io.synprobe.result.ScanInfo;
 import io.synprobe.result.ScanSummary;
 import io.synprobe.target.PortList;
@@ -66,14 +65,15 @@ public final class ScanCommand implements Callable<Integer> {
     @Option(names = "--initial-rtt-timeout", paramLabel = "TIME", defaultValue = "1s", description = "timeout before the first reply from a host")
     String initialTimeout;
 
-    @Option(names = "--netns", paramLabel = "NAME", description = "probe from inside this network namespace (ip netns name or path)")
-    String netns;
 
     @Option(names = "--precise-rtt", description = "per-probe send times from kernel transmit timestamps (exact RTTs, about 14% slower)")
     boolean preciseRtt;
 
     @Option(names = {"--connect", "-sT"}, description = "use the kernel's connect() instead of raw SYNs (no privileges needed, like nmap -sT)")
     boolean connect;
+
+    @Mixin
+    NetworkMixin network;
 
     @Mixin
     OutputMixin output;
@@ -96,7 +96,7 @@ public final class ScanCommand implements Callable<Integer> {
         if (resume != null) return resumeScan();
         // every piece of input is checked before a socket is opened or a packet sent
         PortList portList = PortList.parse(ports);
-        TargetSet targets = targetOptions.resolve();
+        TargetSet targets = targetOptions.resolve(network.parser());
         output.validate();
         if (retries < 0 || retries > ScanOptions.MAX_RETRIES) throw usage("--retries", String.valueOf(retries), "0-15");
         if (ttl < 1 || ttl > 255) throw usage("--ttl", String.valueOf(ttl), "1-255");
@@ -107,12 +107,13 @@ public final class ScanCommand implements Callable<Integer> {
         if (sourcePort != null && (sourcePort < 1 || sourcePort + retries > 65535)) {
             throw usage("--source-port", String.valueOf(sourcePort), "1-" + (65535 - retries));
         }
-        String nsPath = netns == null ? null : NetworkNamespace.path(netns);
+        String nsPath = network.netnsPath();
 
         long theSeed = seed != null ? seed : new java.security.SecureRandom().nextLong();
         if (resumePoint != null && connect) throw new UsageException("--resume works for raw SYN scans, not --connect");
-        ScanOptions opts = new ScanOptions(targets, portList, retries, pps, theSeed, sh.index(), sh.count(),
-                sourcePort == null ? 0 : sourcePort, ttl, nsPath, micros(min), micros(max), micros(init), 256, preciseRtt);
+        ScanOptions opts = ScanOptions.builder(targets, portList).retries(retries).rate(pps).seed(theSeed)
+                .shard(sh.index(), sh.count()).sourcePort(sourcePort == null ? 0 : sourcePort).ttl(ttl).netns(nsPath)
+                .timeouts(micros(min), micros(max), micros(init)).transmitTimestamps(preciseRtt).build();
         ScanEngine syn = connect ? null : new ScanEngine(opts);
         if (syn != null && resumePoint != null) syn.resumeFrom(resumePoint);
         Scanner engine = connect ? new ConnectScanner(opts) : syn;

@@ -34,19 +34,10 @@ public final class TargetMixin {
     @Option(names = "--exclude-file", paramLabel = "FILE", description = "targets to skip, one per line")
     String excludeFile;
 
-    @Option(names = "-4", description = "resolve host names to IPv4 only")
-    boolean ipv4;
 
-    @Option(names = "-6", description = "resolve host names to IPv6 only")
-    boolean ipv6;
 
-    TargetParser parser() {
-        if (ipv4 && ipv6) throw new UsageException("-4 and -6 exclude each other");
-        return new TargetParser(ipv4 ? TargetParser.Preference.IPV4 : ipv6 ? TargetParser.Preference.IPV6 : TargetParser.Preference.ANY);
-    }
 
-    TargetSet resolve() {
-        TargetParser parser = parser();
+    TargetSet resolve(TargetParser parser) {
         List<String> tokens = new ArrayList<>(targets);
         if (inputList != null) tokens.addAll(readList(inputList, "-iL"));
         if (tokens.isEmpty()) throw new UsageException("no targets given (name addresses, ranges or -iL FILE)");

@@ -1,7 +1,5 @@
 package io.synprobe.cli;
 
-import io.synprobe.nativeio.NetworkNamespace;
-import io.synprobe.output.OutputTarget;
 import io.synprobe.output.TraceJsonListener;
 import io.synprobe.output.TraceTableListener;
 import io.synprobe.target.AddressRange;
@@ -16,6 +14,7 @@ import java.io.OutputStream;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -46,20 +45,16 @@ public final class TraceCommand implements Callable<Integer> {
     @Option(names = {"-W", "--timeout"}, paramLabel = "TIME", defaultValue = "1s", description = "wait for each answer (default: ${DEFAULT-VALUE})")
     String timeout;
 
-    @Option(names = "--netns", paramLabel = "NAME", description = "probe from inside this network namespace")
-    String netns;
 
-    @Option(names = {"-o", "--output-format"}, paramLabel = "FORMAT", defaultValue = "table", description = "table (default) or jsonl")
-    String format;
 
-    @Option(names = "--output", paramLabel = "FILE", description = "write to FILE instead of standard output")
-    String file;
 
-    @Option(names = "-4", description = "resolve host names to IPv4 only")
-    boolean ipv4;
 
-    @Option(names = "-6", description = "resolve host names to IPv6 only")
-    boolean ipv6;
+
+    @Mixin
+    NetworkMixin network;
+
+    @Mixin
+    StreamOutputMixin output;
 
     @Override
     public Integer call() throws Exception {
@@ -71,18 +66,15 @@ public final class TraceCommand implements Callable<Integer> {
         }
         Duration to = Durations.parse(timeout);
         if (to.toNanos() < 1_000_000) throw ScanCommand.usage("--timeout", timeout, "at least 1ms");
-        if (!format.equals("table") && !format.equals("jsonl")) {
-            throw new UsageException("invalid output format '" + format + "' for trace (table or jsonl)");
-        }
-        if (ipv4 && ipv6) throw new UsageException("-4 and -6 exclude each other");
-        TargetParser parser = new TargetParser(ipv4 ? TargetParser.Preference.IPV4 : ipv6 ? TargetParser.Preference.IPV6 : TargetParser.Preference.ANY);
+        output.validate("trace");
+        TargetParser parser = network.parser();
         AddressRange r = parser.parse(target);
         if (r.count() != 1) throw new UsageException("trace takes a single address, not '" + target + "'");
-        String nsPath = netns == null ? null : NetworkNamespace.path(netns);
+        String nsPath = network.netnsPath();
 
         TraceEngine engine = new TraceEngine(new TraceOptions(Ip.inet(r.family(), r.hi(), r.lo()), p, maxHops, probesPerHop, to, nsPath));
-        try (Interrupts i = Interrupts.onInterrupt(engine::requestStop); OutputStream out = OutputTarget.open(file)) {
-            TraceListener listener = format.equals("jsonl") ? new TraceJsonListener(out) : new TraceTableListener(out);
+        try (Interrupts i = Interrupts.onInterrupt(engine::requestStop); OutputStream out = output.open()) {
+            TraceListener listener = output.jsonl() ? new TraceJsonListener(out) : new TraceTableListener(out);
             return engine.run(listener) ? ExitCodes.OK : ExitCodes.FAILED;
         }
     }

@@ -25,43 +25,88 @@ public record ScanOptions(TargetSet targets, PortList ports, int retries, double
     }
 
     public static ScanOptions defaults(TargetSet targets, PortList ports) {
-        return new ScanOptions(targets, ports, 2, 0, new java.security.SecureRandom().nextLong(), 0, 1, 0, 64, null,
-                100_000, 10_000_000, 1_000_000, 256, false);
+        return builder(targets, ports).build();
     }
 
-    public ScanOptions withRetries(int r) {
-        return new ScanOptions(targets, ports, r, ratePps, seed, shardIndex, shardCount, sourcePort, ttl, netnsPath,
-                minTimeoutUs, maxTimeoutUs, initialTimeoutUs, batchSize, transmitTimestamps);
+    /** nmap's defaults: 2 retries, timeouts 100 ms to 10 s (1 s before the first reply), TTL 64, a random seed. */
+    public static Builder builder(TargetSet targets, PortList ports) {
+        return new Builder(targets, ports);
     }
 
-    public ScanOptions withRate(double pps) {
-        return new ScanOptions(targets, ports, retries, pps, seed, shardIndex, shardCount, sourcePort, ttl, netnsPath,
-                minTimeoutUs, maxTimeoutUs, initialTimeoutUs, batchSize, transmitTimestamps);
-    }
+    public static final class Builder {
+        private final TargetSet targets;
+        private final PortList ports;
+        private int retries = 2;
+        private double ratePps;
+        private long seed = new java.security.SecureRandom().nextLong();
+        private int shardIndex;
+        private int shardCount = 1;
+        private int sourcePort;
+        private int ttl = 64;
+        private String netnsPath;
+        private long minTimeoutUs = 100_000;
+        private long maxTimeoutUs = 10_000_000;
+        private long initialTimeoutUs = 1_000_000;
+        private int batchSize = 256;
+        private boolean transmitTimestamps;
 
-    public ScanOptions withNetns(String path) {
-        return new ScanOptions(targets, ports, retries, ratePps, seed, shardIndex, shardCount, sourcePort, ttl, path,
-                minTimeoutUs, maxTimeoutUs, initialTimeoutUs, batchSize, transmitTimestamps);
-    }
+        private Builder(TargetSet targets, PortList ports) {
+            this.targets = targets;
+            this.ports = ports;
+        }
 
-    public ScanOptions withSeed(long s, int index, int count) {
-        return new ScanOptions(targets, ports, retries, ratePps, s, index, count, sourcePort, ttl, netnsPath,
-                minTimeoutUs, maxTimeoutUs, initialTimeoutUs, batchSize, transmitTimestamps);
-    }
+        public Builder retries(int n) {
+            retries = n;
+            return this;
+        }
 
-    public ScanOptions withSourcePort(int port) {
-        return new ScanOptions(targets, ports, retries, ratePps, seed, shardIndex, shardCount, port, ttl, netnsPath,
-                minTimeoutUs, maxTimeoutUs, initialTimeoutUs, batchSize, transmitTimestamps);
-    }
+        public Builder rate(double pps) {
+            ratePps = pps;
+            return this;
+        }
 
-    public ScanOptions withTimeouts(long minUs, long maxUs, long initialUs) {
-        return new ScanOptions(targets, ports, retries, ratePps, seed, shardIndex, shardCount, sourcePort, ttl, netnsPath,
-                minUs, maxUs, initialUs, batchSize, transmitTimestamps);
-    }
+        public Builder seed(long s) {
+            seed = s;
+            return this;
+        }
 
-    public ScanOptions withTransmitTimestamps(boolean on) {
-        return new ScanOptions(targets, ports, retries, ratePps, seed, shardIndex, shardCount, sourcePort, ttl, netnsPath,
-                minTimeoutUs, maxTimeoutUs, initialTimeoutUs, batchSize, on);
+        public Builder shard(int index, int count) {
+            shardIndex = index;
+            shardCount = count;
+            return this;
+        }
+
+        public Builder sourcePort(int port) {
+            sourcePort = port;
+            return this;
+        }
+
+        public Builder ttl(int t) {
+            ttl = t;
+            return this;
+        }
+
+        public Builder netns(String path) {
+            netnsPath = path;
+            return this;
+        }
+
+        public Builder timeouts(long minUs, long maxUs, long initialUs) {
+            minTimeoutUs = minUs;
+            maxTimeoutUs = maxUs;
+            initialTimeoutUs = initialUs;
+            return this;
+        }
+
+        public Builder transmitTimestamps(boolean on) {
+            transmitTimestamps = on;
+            return this;
+        }
+
+        public ScanOptions build() {
+            return new ScanOptions(targets, ports, retries, ratePps, seed, shardIndex, shardCount, sourcePort, ttl,
+                    netnsPath, minTimeoutUs, maxTimeoutUs, initialTimeoutUs, batchSize, transmitTimestamps);
+        }
     }
 
     public long probeCount() {

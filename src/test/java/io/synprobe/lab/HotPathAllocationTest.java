@@ -27,8 +27,8 @@ class HotPathAllocationTest {
         try (ScanLab lab = ScanLab.start(4)) {
             TargetSet targets = TargetSet.of(new TargetParser(TargetParser.Preference.ANY).parseAll(List.of("198.18.0.2-198.18.0.5")));
             PortList ports = PortList.parse("1-60000");
-            ScanOptions opt = ScanOptions.defaults(targets, ports).withNetns(lab.proberNetnsPath()).withRetries(1)
-                    .withTimeouts(100_000, 1_000_000, 300_000);
+            ScanOptions opt = ScanOptions.builder(targets, ports).netns(lab.proberNetnsPath()).retries(1)
+                    .timeouts(100_000, 1_000_000, 300_000).build();
             ScanEngine engine = new ScanEngine(opt);
             CollectingSink sink = new CollectingSink();
             engine.run(sink, new ScanInfo(List.of(), Instant.now(), 4, 60000, "1-60000", "syn", "t"));

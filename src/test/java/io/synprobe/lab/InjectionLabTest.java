@@ -146,8 +146,8 @@ class InjectionLabTest {
     static CollectingSink scan(String targets, String ports) throws Exception {
         TargetSet set = TargetSet.of(new TargetParser(TargetParser.Preference.ANY).parseAll(List.of(targets.split(" "))));
         PortList pl = PortList.parse(ports);
-        ScanOptions opts = ScanOptions.defaults(set, pl).withRetries(1).withNetns(lab.proberNetnsPath())
-                .withTimeouts(100_000, 1_000_000, 300_000);
+        ScanOptions opts = ScanOptions.builder(set, pl).retries(1).netns(lab.proberNetnsPath())
+                .timeouts(100_000, 1_000_000, 300_000).build();
         CollectingSink s = new CollectingSink();
         new ScanEngine(opts).run(s, new ScanInfo(List.of("test"), Instant.now(), set.size(), pl.size(), ports, "syn", "test"));
         assertEquals(set.size() * pl.size(), s.results.size(), "one result per probed port");

@@ -38,7 +38,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * machine idled longer between packets. Waking an idle vCPU (tunlink on arrival, connrtt on completion) gets
  * slower the longer it slept, which a zero-delay run never shows. tunlink's own scheduling error (write time
  * minus due time) averages 4-15 us.
- * The assertion is |mean - (2d + overhead)| &lt;= max(150 us, 1.5% of 2d).
+ * The assertion is |median - (2d + median overhead)| &lt;= max(150 us, 1.5% of 2d): medians, because one
+ * scheduler stall of a busy VM can move a mean by more than the tolerance.
  */
 @Tag("privileged")
 class LinkLabTest {
@@ -119,14 +120,15 @@ class LinkLabTest {
                 }
                 assertEquals(0, base.timeouts() + base.other(), "zero-delay failures: " + base);
                 assertEquals(0, link.timeouts() + link.other(), "delayed failures: " + link);
-                double overhead = base.mean();
+                // medians: one scheduler stall on a busy 2-core VM (seen: 77 ms) must not decide the link's delay
+                double overhead = base.quantile(0.5);
                 double expected = 2.0 * delayUs + overhead;
                 double tolerance = Math.max(150.0, 0.015 * 2.0 * delayUs); // the link itself, with headroom for a busy CI VM
-                double error = link.mean() - expected;
+                double error = link.quantile(0.5) - expected;
                 System.out.printf("LinkLab %s delay=%dus: zero-delay overhead {%s}; delayed {%s}; expected %.1f, error %+.1f us"
                                 + " (tolerance %.0f)%n", f[0], delayUs, base, link, expected, error, tolerance);
                 assertTrue(Math.abs(error) <= tolerance, String.format(
-                        "%s: mean handshake %.1f us, expected %.1f +- %.0f (2*%d + overhead %.1f)", f[0], link.mean(),
+                        "%s: median handshake %.1f us, expected %.1f +- %.0f (2*%d + overhead %.1f)", f[0], link.quantile(0.5),
                         expected, tolerance, delayUs, overhead));
             }
             LinkLab.LinkStats stats = delayed.linkStats();
@@ -146,10 +148,10 @@ class LinkLabTest {
             connrtt(lab, LinkLab.TARGET_V4, 10);
             Rtt base = connrtt(zero, LinkLab.TARGET_V4, 100);
             Rtt link = connrtt(lab, LinkLab.TARGET_V4, 100);
-            double expected = 4000 + base.mean();
+            double expected = 4000 + base.quantile(0.5);
             System.out.printf("LinkLab asymmetric 3000/1000 us: {%s}, expected %.1f%n", link, expected);
             assertEquals(0, link.timeouts() + link.other());
-            assertTrue(Math.abs(link.mean() - expected) <= 100.0, "mean " + link.mean() + " expected " + expected);
+            assertTrue(Math.abs(link.quantile(0.5) - expected) <= 150.0, "median " + link.quantile(0.5) + " expected " + expected);
         }
     }
 

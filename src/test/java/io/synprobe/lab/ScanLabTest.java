@@ -66,8 +66,8 @@ class ScanLabTest {
     static CollectingSink scan(String targets, String ports, int retries) throws Exception {
         TargetSet set = TargetSet.of(new TargetParser(TargetParser.Preference.ANY).parseAll(List.of(targets.split(" "))));
         PortList pl = PortList.parse(ports);
-        ScanOptions opts = ScanOptions.defaults(set, pl).withRetries(retries).withNetns(lab.proberNetnsPath())
-                .withTimeouts(100_000, 1_000_000, 300_000);
+        ScanOptions opts = ScanOptions.builder(set, pl).retries(retries).netns(lab.proberNetnsPath())
+                .timeouts(100_000, 1_000_000, 300_000).build();
         CollectingSink sink = new CollectingSink();
         ScanSummary summary = new ScanEngine(opts).run(sink, new ScanInfo(List.of("test"), Instant.now(), set.size(),
                 pl.size(), ports, "syn", "test"));

@@ -27,8 +27,8 @@ class ShardLabTest {
             PortList ports = PortList.parse("1-3000");
             Map<String, String> seen = new HashMap<>();
             for (int shard = 0; shard < 3; shard++) {
-                ScanOptions opt = ScanOptions.defaults(targets, ports).withSeed(42, shard, 3).withNetns(lab.proberNetnsPath())
-                        .withRetries(1).withTimeouts(100_000, 1_000_000, 300_000);
+                ScanOptions opt = ScanOptions.builder(targets, ports).seed(42).shard(shard, 3).netns(lab.proberNetnsPath())
+                        .retries(1).timeouts(100_000, 1_000_000, 300_000).build();
                 CollectingSink sink = new CollectingSink();
                 new ScanEngine(opt).run(sink, new ScanInfo(List.of(), Instant.now(), 2, 3000, "1-3000", "syn", "t"));
                 for (PortResult r : sink.results) {
