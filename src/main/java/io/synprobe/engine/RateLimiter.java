@@ -12,7 +12,8 @@ import java.util.function.LongSupplier;
 public final class RateLimiter {
 
     /** How far behind schedule the sender may be and still catch up by sending early. */
-    static final long MAX_LAG_NANOS = 1_000_000;
+    /** A short hiccup (a page fault, a busy softirq) is caught up; a longer stall restarts the schedule. */
+    static final long MAX_LAG_NANOS = 5_000_000;
     /** Waits shorter than this are spun rather than parked, since parking overshoots by tens of microseconds. */
     static final long SPIN_NANOS = 50_000;
 

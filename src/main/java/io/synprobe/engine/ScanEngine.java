@@ -183,11 +183,14 @@ public final class ScanEngine implements Scanner {
         LongList pending = new LongList();
         RateLimiter limiter = new RateLimiter(opt.ratePps());
         SourceCache sources = new SourceCache(new Routes(opt.netnsPath()));
-        ProbeBatch batch = new ProbeBatch(opt.batchSize());
+        // at a set rate a batch holds about 2.5 ms of probes: smooth pacing down to 100 pps, and big enough batches
+        // near the machine's limit
+        int batchSize = opt.ratePps() > 0 ? (int) Math.max(1, Math.min(opt.batchSize(), opt.ratePps() / 400)) : opt.batchSize();
+        ProbeBatch batch = new ProbeBatch(batchSize);
         // sized for the usual window of outstanding probes, so the ring rarely grows while sending
         OutstandingRing ring = new OutstandingRing((int) Math.min(probes, 1 << 17));
-        long[] batchProbe = new long[opt.batchSize()];
-        int[] batchAttempt = new int[opt.batchSize()];
+        long[] batchProbe = new long[batchSize];
+        int[] batchAttempt = new int[batchSize];
         byte[] dst4 = new byte[4], dst6 = new byte[16];
         boolean exhausted = false;
         long drainDeadline = Long.MAX_VALUE;

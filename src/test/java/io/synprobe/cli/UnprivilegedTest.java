@@ -104,4 +104,23 @@ class UnprivilegedTest {
             assertTrue(r.out().contains("\"type\":\"summary\"") && r.out().contains("\"received\":3"), r.out());
         }
     }
+
+    @Test
+    void startedThroughSudoItDropsToTheInvokingUserOnceTheSocketsAreOpen() throws Exception {
+        Path out = Files.createTempDirectory(dir, "out");
+        Shell.check("chmod", "777", out.toString());
+        try (ServerSocket open = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+            ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                    classpath, "io.synprobe.cli.Main", "scan", "127.0.0.1", "-p", String.valueOf(open.getLocalPort()), "-o",
+                    "csv", "--output", out.resolve("scan.csv").toString(), "-q").redirectErrorStream(true);
+            pb.environment().put("SUDO_UID", "65534");
+            pb.environment().put("SUDO_GID", "65534");
+            Process p = pb.start();
+            String log = new String(p.getInputStream().readAllBytes());
+            assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals(0, p.exitValue(), log);
+            assertEquals(65534, Files.getAttribute(out.resolve("scan.csv"), "unix:uid"), "the output belongs to the sudo user");
+            assertTrue(Files.readString(out.resolve("scan.csv")).contains("127.0.0.1," + open.getLocalPort() + ",tcp,open,syn-ack"));
+        }
+    }
 }

@@ -55,19 +55,19 @@ class RateLimiterTest {
     void smallLagIsCaughtUpButLargeLagResetsSchedule() {
         RateLimiter limiter = new RateLimiter(1_000_000, () -> 0, new FakeTime());
         assertEquals(0, limiter.reserve(0, 1));
-        // 0.5 ms late: within the allowance, so the schedule stands and the packet may go immediately.
-        assertEquals(1_000, limiter.reserve(500_000, 1));
-        assertEquals(2_000, limiter.reserve(500_000, 1));
-        // 5 ms late: restart from now instead of bursting thousands of packets.
-        assertEquals(5_000_000, limiter.reserve(5_000_000, 1));
-        assertEquals(5_001_000, limiter.reserve(5_000_000, 1));
+        // 4 ms late: within the 5 ms allowance, so the schedule stands and the packet may go immediately.
+        assertEquals(1_000, limiter.reserve(4_000_000, 1));
+        assertEquals(2_000, limiter.reserve(4_000_000, 1));
+        // 10 ms late: restart from now instead of bursting thousands of packets.
+        assertEquals(10_000_000, limiter.reserve(10_000_000, 1));
+        assertEquals(10_001_000, limiter.reserve(10_000_000, 1));
     }
 
     @Test
     void allowanceCoversOneBatch() {
         RateLimiter limiter = new RateLimiter(100, () -> 0, new FakeTime());
         limiter.reserve(0, 1000); // next slot at 10 s
-        // 1.5 s late is more than 1 ms but less than one 1000-packet batch (10 s), so keep the schedule.
+        // 1.5 s late is more than the 5 ms allowance but less than one 1000-packet batch (10 s): keep the schedule.
         assertEquals(10_000_000_000L, limiter.reserve(11_500_000_000L, 1000));
     }
 

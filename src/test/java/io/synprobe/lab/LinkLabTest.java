@@ -31,14 +31,14 @@ import org.junit.jupiter.params.provider.ValueSource;
  *   <li>zero-delay handshake (link overhead incl. both kernels and connrtt's wake-up): 57-86 us mean,
  *       50-80 us median, IPv4 and IPv6 alike;</li>
  *   <li>error of the mean vs 2d + overhead: +26..+54 us at d = 2 ms, +67..+75 us at 5 ms, +118..+147 us at
- *       10 ms (tolerance 150/150/300 us: this checks the emulator; synprobe's own tests use 100 us).</li>
+ *       10 ms (tolerance 250/250/500 us: this checks the emulator; synprobe's accuracy is judged in PingLabTest).</li>
  * </ul>
  * The error grows with idle time, not with tunlink: a one-way UDP test with kernel receive timestamps
  * (SO_TIMESTAMPNS) gave 53 us median at d = 0 and d = 2 ms alike when packets came every 1 ms, but more when the
  * machine idled longer between packets. Waking an idle vCPU (tunlink on arrival, connrtt on completion) gets
  * slower the longer it slept, which a zero-delay run never shows. tunlink's own scheduling error (write time
  * minus due time) averages 4-15 us.
- * The assertion is |median - (2d + median overhead)| &lt;= max(150 us, 1.5% of 2d): medians, because one
+ * The assertion is |median - (2d + median overhead)| &lt;= max(250 us, 2.5% of 2d): medians, because one
  * scheduler stall of a busy VM can move a mean by more than the tolerance.
  */
 @Tag("privileged")
@@ -123,7 +123,9 @@ class LinkLabTest {
                 // medians: one scheduler stall on a busy 2-core VM (seen: 77 ms) must not decide the link's delay
                 double overhead = base.quantile(0.5);
                 double expected = 2.0 * delayUs + overhead;
-                double tolerance = Math.max(150.0, 0.015 * 2.0 * delayUs); // the link itself, with headroom for a busy CI VM
+                // connect() timing includes waking an idle process, which grows with the delay: the emulator's sanity, not
+                // synprobe's accuracy (PingLabTest judges that against tcpdump's wire timestamps)
+                double tolerance = Math.max(250.0, 0.025 * 2.0 * delayUs);
                 double error = link.quantile(0.5) - expected;
                 System.out.printf("LinkLab %s delay=%dus: zero-delay overhead {%s}; delayed {%s}; expected %.1f, error %+.1f us"
                                 + " (tolerance %.0f)%n", f[0], delayUs, base, link, expected, error, tolerance);

@@ -56,7 +56,7 @@ class ResumeLabTest {
 
             Process first = synprobe(dir, concat(scan, "--output", "parts.jsonl"));
             Thread.sleep(1200);
-            first.destroy(); // SIGTERM
+            signal(first, "INT"); // Ctrl-C
             assertTrue(first.waitFor(30, TimeUnit.SECONDS));
             assertEquals(ExitCodes.INTERRUPTED, first.exitValue());
             assertTrue(Files.exists(dir.resolve("synprobe.resume")), "a resume file is written");
@@ -76,6 +76,31 @@ class ResumeLabTest {
             assertEquals(60000, whole1.size());
             assertEquals(whole1, union);
             assertEquals(18, union.values().stream().filter("open"::equals).count(), "22, 80 and four more listeners on 3 hosts");
+        }
+    }
+
+    static void signal(Process p, String name) {
+        Shell.check("kill", "-" + name, Long.toString(p.pid()));
+    }
+
+    /** Ctrl-C twice: the scan stops at once, and its XML is still a complete, parseable nmap document. */
+    @Test
+    void secondInterruptStopsAtOnceAndLeavesAParseableXmlFile(@TempDir Path dir) throws Exception {
+        try (ScanLab lab = ScanLab.start(3)) {
+            Process p = synprobe(dir, "scan", "198.18.0.2-198.18.0.4", "-p", "1-30000", "--netns", lab.proberNetns(),
+                    "--rate", "10000", "-o", "xml", "--output", "scan.xml", "-q");
+            Thread.sleep(1500);
+            signal(p, "INT");
+            Thread.sleep(50);
+            signal(p, "INT");
+            assertTrue(p.waitFor(10, TimeUnit.SECONDS), "a second Ctrl-C stops at once");
+            assertEquals(ExitCodes.INTERRUPTED, p.exitValue());
+            org.w3c.dom.Document doc = javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                    .parse(dir.resolve("scan.xml").toFile());
+            assertEquals("nmaprun", doc.getDocumentElement().getTagName());
+            org.w3c.dom.Element finished = (org.w3c.dom.Element) doc.getElementsByTagName("finished").item(0);
+            assertEquals("error", finished.getAttribute("exit"));
+            assertTrue(doc.getElementsByTagName("host").getLength() > 0, "the hosts scanned so far are in the file");
         }
     }
 
