@@ -102,7 +102,7 @@ public final class ConnectScanner implements Scanner {
                 selector.selectNow(); // flush the cancelled keys
             }
             ScanSummary summary = new ScanSummary(Instant.now(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos),
-                    targets.size(), hostsUp.cardinality(), sent, retransmits, replies, open, closed, filtered, stopLevel > 0);
+                    targets.size(), hostsUp.cardinality(), sent, retransmits, replies, 0, open, closed, filtered, stopLevel > 0);
             sink.end(summary);
             return summary;
         }

@@ -49,8 +49,7 @@ public final class ScanEngine implements Scanner {
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong retransmits = new AtomicLong();
     private final AtomicLong matched = new AtomicLong();
-    private final AtomicLong unmatched = new AtomicLong();
-    private final AtomicLong invalid = new AtomicLong();
+    private final AtomicLong ignored = new AtomicLong();
     private final AtomicLong finished = new AtomicLong();
     private volatile int stopLevel;
     private volatile boolean sendingDone;
@@ -85,17 +84,13 @@ public final class ScanEngine implements Scanner {
 
     @Override
     public Progress progress() {
-        return new Progress(states == null ? 0 : opt.probeCount(), sent.get(), retransmits.get(), matched.get(),
+        return new Progress(opt.probeCount(), sent.get(), retransmits.get(), matched.get(),
                 finished.get(), System.nanoTime() - startNanos);
     }
 
     @Override
     public void requestStop() {
         stopLevel = Math.min(2, stopLevel + 1);
-    }
-
-    public boolean wasStopped() {
-        return stopLevel > 0;
     }
 
     /**
@@ -145,7 +140,7 @@ public final class ScanEngine implements Scanner {
             if (output.failure != null) throw output.failure;
             long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
             ScanSummary summary = new ScanSummary(Instant.now(), elapsedMs, targets.size(), output.hostsUp.cardinality(),
-                    sent.get(), retransmits.get(), matched.get(), output.open, output.closed, output.filtered,
+                    sent.get(), retransmits.get(), matched.get(), ignored.get(), output.open, output.closed, output.filtered,
                     stopLevel > 0);
             sink.end(summary);
             return summary;
@@ -322,18 +317,19 @@ public final class ScanEngine implements Scanner {
     }
 
     private void handle(ReplyMatcher matcher, DecodedReply r, long recvRealtimeNs) {
-        if (r.kind == DecodedReply.Kind.INVALID) {
-            invalid.incrementAndGet();
-        } else if (matcher.match(r)) {
+        if (r.kind != DecodedReply.Kind.INVALID && matcher.match(r)) {
             record(matcher.probe, matcher.attempt, matcher.reason, r.ttl, recvRealtimeNs);
         } else {
-            unmatched.incrementAndGet();
+            ignored.incrementAndGet();
         }
     }
 
     private void record(long probe, int attempt, Reason reason, int ttl, long recvNs) {
         int before = states.finish(probe);
-        if (before < 0) return; // a duplicate, or it already timed out: the first answer stands
+        if (before < 0) { // a duplicate, or it already timed out: the first answer stands
+            ignored.incrementAndGet();
+            return;
+        }
         long rttUs = -1;
         if (ProbeStates.attempt(before) == attempt) {
             long recvUs = (recvNs - startRealtimeNs) / 1000;

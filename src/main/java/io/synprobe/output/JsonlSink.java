@@ -39,7 +39,7 @@ final class JsonlSink implements ResultSink {
         out.write(new Json().field("type", "summary").field("end", s.end().toString())
                 .field("elapsed_millis", s.elapsedMillis()).field("hosts", s.hosts()).field("hosts_up", s.hostsUp())
                 .field("probes_sent", s.probesSent()).field("retransmits", s.retransmits())
-                .field("replies", s.replies()).field("open", s.open()).field("closed", s.closed())
+                .field("replies", s.replies()).field("ignored", s.ignored()).field("open", s.open()).field("closed", s.closed())
                 .field("filtered", s.filtered()).field("interrupted", s.interrupted()).line());
     }
 

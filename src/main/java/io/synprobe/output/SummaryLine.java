@@ -17,9 +17,10 @@ public final class SummaryLine {
      */
     public static String format(ScanSummary s, int ports) {
         return String.format(Locale.ROOT,
-                "synprobe %s: %s (%d up), %s, %s (%s), %s in %.2fs: %d open, %d closed, %d filtered",
+                "synprobe %s: %s (%d up), %s, %s (%s), %s%s in %.2fs: %d open, %d closed, %d filtered",
                 s.interrupted() ? "interrupted" : "done", count(s.hosts(), "host"), s.hostsUp(), count(ports, "port"),
                 count(s.probesSent(), "probe"), count(s.retransmits(), "retransmit"), count(s.replies(), "reply"),
+                s.ignored() > 0 ? " (" + s.ignored() + " other packets ignored)" : "",
                 s.elapsedMillis() / 1000.0, s.open(), s.closed(), s.filtered());
     }
 

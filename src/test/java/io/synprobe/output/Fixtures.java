@@ -57,7 +57,7 @@ final class Fixtures {
         long open = results.stream().filter(r -> r.state().label().equals("open")).count();
         long closed = results.stream().filter(r -> r.state().label().equals("closed")).count();
         long hosts = results.stream().map(PortResult::ip).distinct().count();
-        return new ScanSummary(START.plusMillis(1260), 1260, hosts, hosts, results.size(), 0, open + closed,
+        return new ScanSummary(START.plusMillis(1260), 1260, hosts, hosts, results.size(), 0, open + closed, 0,
                 open, closed, results.size() - open - closed, false);
     }
 

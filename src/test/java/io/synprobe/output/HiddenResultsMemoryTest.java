@@ -38,7 +38,7 @@ class HiddenResultsMemoryTest {
             }
             assertEquals(HOSTS * (PORTS - 1L), hidden, "the fixture hides all but port 22");
             assertEquals(HOSTS, sink.retainedResults(), format + ": only the shown (open) results are kept");
-            sink.end(new ScanSummary(Fixtures.START, 1000, HOSTS, HOSTS, hidden + HOSTS, 0, hidden, HOSTS,
+            sink.end(new ScanSummary(Fixtures.START, 1000, HOSTS, HOSTS, hidden + HOSTS, 0, hidden, 0, HOSTS,
                     hidden - HOSTS * 62L, HOSTS * 62L, false));
             sink.close();
             String out = bytes.toString(StandardCharsets.UTF_8);

@@ -56,7 +56,7 @@ class JsonlSinkTest {
         Map<String, Object> summary = lines.get(5);
         assertEquals("summary", summary.get("type"));
         assertEquals(Set.of("type", "end", "elapsed_millis", "hosts", "hosts_up", "probes_sent", "retransmits",
-                "replies", "open", "closed", "filtered", "interrupted"), summary.keySet());
+                "replies", "ignored", "open", "closed", "filtered", "interrupted"), summary.keySet());
         assertEquals(1L, summary.get("open"));
         assertEquals(2L, summary.get("filtered"));
         assertEquals(Boolean.FALSE, summary.get("interrupted"));
