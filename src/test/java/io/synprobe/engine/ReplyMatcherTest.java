@@ -40,7 +40,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ReplyMatcherTest {
     static final long K0 = 0x0706050403020100L, K1 = 0x0f0e0d0c0b0a0908L;
     static final String US4 = "198.18.0.1", US6 = "2001:db8::1";
-    static final String ROUTER4 = "192.0.2.1", ROUTER6 = "2001:db8:ffff::1";
+    static final String ROUTER4 = "198.19.255.1", ROUTER6 = "2001:db8:ffff::1";
     static final String[] HOSTS = {"198.18.0.2", "198.18.0.3", "198.18.0.4", "2001:db8::2"};
     static final int[] PORTS = {22, 80, 443};
     static final int SPORT_BASE = 40000, ATTEMPTS = 3;

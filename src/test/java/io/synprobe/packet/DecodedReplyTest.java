@@ -24,7 +24,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
 class DecodedReplyTest {
-    private static final String US4 = "198.18.0.1", TARGET4 = "198.18.0.2", ROUTER4 = "192.0.2.254";
+    private static final String US4 = "198.18.0.1", TARGET4 = "198.18.0.2", ROUTER4 = "198.19.255.254";
     private static final String US6 = "2001:db8::1", TARGET6 = "2001:db8::2", ROUTER6 = "2001:db8:ffff::fe";
 
     private final DecodedReply r = new DecodedReply();

@@ -296,7 +296,7 @@ class DecoderFuzzTest {
         int code = timeExceeded ? rnd.nextInt(2) : codes[rnd.nextInt(codes.length)];
         ByteBuffer probePkt = Packets.probe(us, sport, host, dport, cookie);
         String sender = rnd.nextBoolean() ? host : (v6 ? "2001:db8:ffff::" + Integer.toHexString(1 + rnd.nextInt(65535))
-                : "192.0.2." + (1 + rnd.nextInt(254)));
+                : "198.19.2." + (1 + rnd.nextInt(254)));
         Packets.Icmp icmp = Packets.icmp(type, code).from(sender).to(us).ttl(1 + rnd.nextInt(255)).rest(rnd.nextInt());
         if (rnd.nextBoolean()) icmp.quoteBytes(probePkt.limit()); // the whole probe
         ByteBuffer pkt = icmp.quoting(probePkt).build();

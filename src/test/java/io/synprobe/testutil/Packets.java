@@ -15,7 +15,7 @@ import java.util.Random;
  * ByteBuffer synAck = Packets.tcp().from("198.18.0.2", 22).to("198.18.0.1", 40000)
  *         .flags(Packets.SYN | Packets.ACK).seq(7).ack(cookie + 1).build();
  * ByteBuffer probe = Packets.probe("198.18.0.1", 40000, "198.18.0.2", 22, cookie);
- * ByteBuffer unreach = Packets.icmp(3, 13).from("192.0.2.1").to("198.18.0.1").quoting(probe).build();
+ * ByteBuffer unreach = Packets.icmp(3, 13).from("198.19.255.1").to("198.18.0.1").quoting(probe).build();
  * </pre>
  */
 public final class Packets {
