@@ -38,6 +38,7 @@ public final class Main implements Runnable {
 
     static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
+        cl.setAllowOptionsAsOptionParameters(true); // --seed -6123 is a seed, not option -6
         cl.addSubcommand("completion", new AutoComplete.GenerateCompletion());
         cl.setParameterExceptionHandler((ex, args) -> {
             PrintWriter err = ex.getCommandLine().getErr();

@@ -109,7 +109,7 @@ public final class ScanCommand implements Callable<Integer> {
         }
         String nsPath = network.netnsPath();
 
-        long theSeed = seed != null ? seed : new java.security.SecureRandom().nextLong();
+        long theSeed = seed != null ? seed : new java.security.SecureRandom().nextLong() & Long.MAX_VALUE;
         if (resumePoint != null && connect) throw new UsageException("--resume works for raw SYN scans, not --connect");
         ScanOptions opts = ScanOptions.builder(targets, portList).retries(retries).rate(pps).seed(theSeed)
                 .shard(sh.index(), sh.count()).sourcePort(sourcePort == null ? 0 : sourcePort).ttl(ttl).netns(nsPath)
@@ -152,7 +152,7 @@ public final class ScanCommand implements Callable<Integer> {
         }
         ResumeFile saved = ResumeFile.read(resume);
         ScanCommand original = new ScanCommand();
-        picocli.CommandLine cl = new picocli.CommandLine(original);
+        picocli.CommandLine cl = new picocli.CommandLine(original).setAllowOptionsAsOptionParameters(true);
         try {
             cl.parseArgs(saved.args().toArray(String[]::new));
         } catch (picocli.CommandLine.ParameterException e) {

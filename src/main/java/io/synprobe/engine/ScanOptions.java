@@ -38,7 +38,7 @@ public record ScanOptions(TargetSet targets, PortList ports, int retries, double
         private final PortList ports;
         private int retries = 2;
         private double ratePps;
-        private long seed = new java.security.SecureRandom().nextLong();
+        private long seed = new java.security.SecureRandom().nextLong() & Long.MAX_VALUE;
         private int shardIndex;
         private int shardCount = 1;
         private int sourcePort;

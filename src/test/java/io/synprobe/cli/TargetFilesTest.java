@@ -40,6 +40,15 @@ class TargetFilesTest {
     }
 
     @Test
+    void aNegativeSeedIsAValueNotAnOption() throws Exception {
+        // "-6123" starts like the option -6; resume files carry seeds like it
+        Path csv = dir.resolve("seed.csv");
+        assertEquals(0, Main.execute("scan", "127.0.0.1", "-p", "1", "--seed", "-6123", "--shard", "1/1", "--connect", "-o", "csv",
+                "--output", csv.toString(), "-q"));
+        assertEquals(2, Files.readAllLines(csv).size());
+    }
+
+    @Test
     void completionPrintsABashCompletionScript() {
         picocli.CommandLine cl = Main.commandLine();
         StringWriter out = new StringWriter();
