@@ -2,7 +2,6 @@ package io.synprobe.cli;
 
 import io.synprobe.output.OutputTarget;
 import io.synprobe.target.UsageException;
-import java.io.IOException;
 import java.io.OutputStream;
 import picocli.CommandLine.Option;
 
@@ -24,7 +23,8 @@ public final class StreamOutputMixin {
         }
     }
 
-    OutputStream open() throws IOException {
-        return OutputTarget.open(file);
+    /** The file appears with the first line written, so a run refused for privileges leaves none. */
+    OutputStream open() {
+        return OutputTarget.openOnFirstWrite(file);
     }
 }

@@ -22,6 +22,42 @@ public final class OutputTarget {
         return Files.newOutputStream(Path.of(path));
     }
 
+    /**
+     * Like {@link #open}, but a file is created only when the first byte is written: a run that fails before it
+     * reports anything (no privileges, an unreachable namespace) leaves no empty file behind.
+     */
+    public static OutputStream openOnFirstWrite(String path) {
+        if (path == null || path.equals(STDOUT)) return standardOutput();
+        return new OutputStream() {
+            private OutputStream file;
+
+            private OutputStream file() throws IOException {
+                if (file == null) file = Files.newOutputStream(Path.of(path));
+                return file;
+            }
+
+            @Override
+            public void write(int b) throws IOException {
+                file().write(b);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                file().write(b, off, len);
+            }
+
+            @Override
+            public void flush() throws IOException {
+                if (file != null) file.flush();
+            }
+
+            @Override
+            public void close() throws IOException {
+                if (file != null) file.close();
+            }
+        };
+    }
+
     private static OutputStream standardOutput() {
         return new FilterOutputStream(System.out) {
             @Override

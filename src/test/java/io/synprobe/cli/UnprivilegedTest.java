@@ -68,17 +68,28 @@ class UnprivilegedTest {
         return Shell.run(cmd, null, 60);
     }
 
-    @Test
-    void aRawScanWithoutCapNetRawExitsThreeAndSaysHowToGrantIt() {
-        Shell.Result r = asNobody("scan", "127.0.0.1", "-p", "1-10");
-        assertEquals(ExitCodes.PRIVILEGES, r.exit(), r.out());
-        assertTrue(r.out().contains("CAP_NET_RAW") && r.out().contains("setcap cap_net_raw+ep") && r.out().contains("--connect"), r.out());
+    /** A directory the unprivileged user may write to, so only the missing privilege stops the output file. */
+    static Path writableDir() throws IOException {
+        Path d = Files.createTempDirectory(dir, "out");
+        Shell.check("chmod", "777", d.toString());
+        return d;
     }
 
     @Test
-    void aPingWithoutCapNetRawExitsThree() {
-        Shell.Result r = asNobody("ping", "127.0.0.1", "-p", "22", "-c", "1");
+    void aRawScanWithoutCapNetRawExitsThreeAndSaysHowToGrantIt() throws IOException {
+        Path out = writableDir().resolve("scan.xml");
+        Shell.Result r = asNobody("scan", "127.0.0.1", "-p", "1-10", "-o", "xml", "--output", out.toString());
         assertEquals(ExitCodes.PRIVILEGES, r.exit(), r.out());
+        assertTrue(r.out().contains("CAP_NET_RAW") && r.out().contains("setcap cap_net_raw+ep") && r.out().contains("--connect"), r.out());
+        assertTrue(!Files.exists(out), "nothing is half-written");
+    }
+
+    @Test
+    void aPingWithoutCapNetRawExitsThree() throws IOException {
+        Path out = writableDir().resolve("ping.jsonl");
+        Shell.Result r = asNobody("ping", "127.0.0.1", "-p", "22", "-c", "1", "-o", "jsonl", "--output", out.toString());
+        assertEquals(ExitCodes.PRIVILEGES, r.exit(), r.out());
+        assertTrue(!Files.exists(out), "nothing is half-written");
     }
 
     @Test
@@ -107,8 +118,7 @@ class UnprivilegedTest {
 
     @Test
     void startedThroughSudoItDropsToTheInvokingUserOnceTheSocketsAreOpen() throws Exception {
-        Path out = Files.createTempDirectory(dir, "out");
-        Shell.check("chmod", "777", out.toString());
+        Path out = writableDir();
         try (ServerSocket open = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
             ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
                     classpath, "io.synprobe.cli.Main", "scan", "127.0.0.1", "-p", String.valueOf(open.getLocalPort()), "-o",
