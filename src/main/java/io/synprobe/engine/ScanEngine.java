@@ -281,8 +281,9 @@ public final class ScanEngine implements Scanner {
     private boolean addProbe(ProbeBatch batch, SourceCache sources, long probe, int attempt, byte[] dst4, byte[] dst6) {
         long host = probe / portCount;
         int port = ports.port((int) (probe % portCount));
-        int family = targets.familyAt(host);
-        long hi = targets.hiAt(host), lo = targets.loAt(host);
+        int range = targets.rangeOf(host);
+        int family = targets.family(range);
+        long hi = targets.hi(range, host), lo = targets.lo(range, host);
         byte[] dst = family == 4 ? dst4 : dst6;
         io.synprobe.target.Ip.write(family, hi, lo, dst);
         byte[] src = sources.sourceFor(family, hi, lo);

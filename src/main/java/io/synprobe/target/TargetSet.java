@@ -59,26 +59,36 @@ public final class TargetSet {
         return false;
     }
 
-    private int rangeOf(long index) {
+    /** The range holding host {@code index}: one binary search, then {@link #family}, {@link #hi}, {@link #lo}. */
+    public int rangeOf(long index) {
         if (index < 0 || index >= size) throw new IndexOutOfBoundsException(index);
         int r = Arrays.binarySearch(firstIndex, index);
         return r >= 0 ? r : -r - 2;
     }
 
+    public int family(int range) {
+        return family[range];
+    }
+
+    public long hi(int range, long index) {
+        long l = lo[range] + (index - firstIndex[range]);
+        return Long.compareUnsigned(l, lo[range]) < 0 ? hi[range] + 1 : hi[range];
+    }
+
+    public long lo(int range, long index) {
+        return lo[range] + (index - firstIndex[range]);
+    }
+
     public int familyAt(long index) {
-        return family[rangeOf(index)];
+        return family(rangeOf(index));
     }
 
     public long hiAt(long index) {
-        int r = rangeOf(index);
-        long off = index - firstIndex[r];
-        long l = lo[r] + off;
-        return Long.compareUnsigned(l, lo[r]) < 0 ? hi[r] + 1 : hi[r];
+        return hi(rangeOf(index), index);
     }
 
     public long loAt(long index) {
-        int r = rangeOf(index);
-        return lo[r] + (index - firstIndex[r]);
+        return lo(rangeOf(index), index);
     }
 
     public InetAddress addressAt(long index) {

@@ -1,15 +1,10 @@
 package io.synprobe.lab;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A four-namespace chain made by the test itself: prober - r1 - r2 - target, joined by veth pairs, with
@@ -124,14 +119,7 @@ public final class HopLab implements AutoCloseable {
     }
 
     private void listen() {
-        try {
-            listener = new ProcessBuilder("ip", "netns", "exec", target, Privileged.tool("splisten").toString(),
-                    "--max-seconds", "600", Integer.toString(OPEN)).redirectErrorStream(true).start();
-            String line = new BufferedReader(new InputStreamReader(listener.getInputStream(), StandardCharsets.UTF_8)).readLine();
-            if (!"ready".equals(line)) throw new IllegalStateException("splisten did not start: " + line);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        listener = Splisten.start(target, OPEN);
     }
 
     /** Makes r2 drop the time exceeded errors it sends, until the returned handle is closed. */
@@ -178,14 +166,7 @@ public final class HopLab implements AutoCloseable {
 
     @Override
     public void close() {
-        if (listener != null) {
-            listener.destroy();
-            try {
-                if (!listener.waitFor(2, TimeUnit.SECONDS)) listener.destroyForcibly();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        if (listener != null) Splisten.stop(listener);
         for (String ns : created) Shell.run(List.of("ip", "netns", "del", ns), null, 30);
     }
 }

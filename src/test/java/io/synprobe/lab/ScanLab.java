@@ -1,9 +1,5 @@
 package io.synprobe.lab;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -85,17 +81,7 @@ public final class ScanLab implements AutoCloseable {
 
     /** Starts real listeners in the target namespace (all its addresses, both families). */
     public void listen(int... ports) {
-        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", target, Privileged.tool("splisten").toString(),
-                "--max-seconds", "600"));
-        for (int p : ports) cmd.add(Integer.toString(p));
-        try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            processes.add(p);
-            String line = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)).readLine();
-            if (!"ready".equals(line)) throw new IllegalStateException("splisten did not start: " + line);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        processes.add(Splisten.start(target, ports));
     }
 
     public String proberNetns() {
@@ -124,14 +110,7 @@ public final class ScanLab implements AutoCloseable {
 
     @Override
     public void close() {
-        for (Process p : processes) {
-            p.destroy();
-            try {
-                if (!p.waitFor(2, java.util.concurrent.TimeUnit.SECONDS)) p.destroyForcibly();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        processes.forEach(Splisten::stop);
         Shell.run(List.of("ip", "netns", "del", prober), null, 30);
         Shell.run(List.of("ip", "netns", "del", target), null, 30);
     }
