@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.synprobe.lab.ScanLab;
-import io.synprobe.ping.PingSummary;
+import io.synprobe.result.PingSummary;
 import io.synprobe.result.PortResult;
 import io.synprobe.result.ScanSummary;
 import java.net.InetAddress;

@@ -4,7 +4,7 @@ import io.synprobe.output.PingJsonListener;
 import io.synprobe.output.PingTableListener;
 import io.synprobe.ping.ConnectPinger;
 import io.synprobe.ping.PingEngine;
-import io.synprobe.ping.PingListener;
+import io.synprobe.result.PingListener;
 import io.synprobe.ping.PingOptions;
 import io.synprobe.target.AddressRange;
 import io.synprobe.target.Ip;

@@ -8,7 +8,7 @@ import io.synprobe.target.PortList;
 import io.synprobe.target.TargetParser;
 import io.synprobe.target.UsageException;
 import io.synprobe.trace.TraceEngine;
-import io.synprobe.trace.TraceListener;
+import io.synprobe.result.TraceListener;
 import io.synprobe.trace.TraceOptions;
 import java.io.OutputStream;
 import java.time.Duration;

@@ -77,6 +77,48 @@ public final class ProbeBatch {
         return buf.getLong(i * PROBE_SIZE + PROBE_TS);
     }
 
+    public int family(int i) {
+        return buf.get(i * PROBE_SIZE + PROBE_FAMILY);
+    }
+
+    public int ttl(int i) {
+        return buf.get(i * PROBE_SIZE + PROBE_TTL) & 0xff;
+    }
+
+    public int flags(int i) {
+        return buf.get(i * PROBE_SIZE + PROBE_FLAGS) & 0xff;
+    }
+
+    public int sourcePort(int i) {
+        return buf.getShort(i * PROBE_SIZE + PROBE_SPORT) & 0xffff;
+    }
+
+    public int destinationPort(int i) {
+        return buf.getShort(i * PROBE_SIZE + PROBE_DPORT) & 0xffff;
+    }
+
+    public long seq(int i) {
+        return buf.getInt(i * PROBE_SIZE + PROBE_SEQ) & 0xffffffffL;
+    }
+
+    public long ack(int i) {
+        return buf.getInt(i * PROBE_SIZE + PROBE_ACK) & 0xffffffffL;
+    }
+
+    /** Copies probe i's source address (4 or 16 bytes, by family) into out. */
+    public void source(int i, byte[] out) {
+        buf.get(i * PROBE_SIZE + PROBE_SRC, out, 0, out.length);
+    }
+
+    public void destination(int i, byte[] out) {
+        buf.get(i * PROBE_SIZE + PROBE_DST, out, 0, out.length);
+    }
+
+    /** For links that do not go through the shim (tests): what the shim writes back after a send. */
+    public void setSendTimestamp(int i, long realtimeNsOrMinusErrno) {
+        buf.putLong(i * PROBE_SIZE + PROBE_TS, realtimeNsOrMinusErrno);
+    }
+
     Pointer pointer() {
         return ptr;
     }

@@ -12,7 +12,7 @@ import jnr.ffi.Runtime;
  * The raw sockets of one run: a send socket per address family and receive sockets for TCP and ICMP replies.
  * Opened in the caller's network namespace, or inside another one when a namespace path is given.
  */
-public final class RawSockets implements AutoCloseable {
+public final class RawSockets implements RawLink {
     private static final int RCVBUF = 32 << 20;
     private static final int IPPROTO_TCP = 6;
     private static final int IPPROTO_ICMP = 1;
@@ -98,18 +98,31 @@ public final class RawSockets implements AutoCloseable {
         return fd;
     }
 
-    /** Sends every probe of the batch; per-probe send times (or -errno) are written back into it. */
+    @Override
     public void send(ProbeBatch batch) {
         if (batch.size() == 0) return;
         check("sending probes", lib.sp_send_batch(send4, send6, batch.pointer(), batch.size()));
     }
 
-    /** Waits up to timeoutMs for replies and fills the batch with whatever is queued; returns the count. */
+    @Override
     public int receive(ReplyBatch batch, int timeoutMs) {
         int n = lib.sp_recv_batch(fdTablePtr, recvCount, batch.pointer(), batch.capacity(), timeoutMs);
         check("receiving replies", n);
         batch.setSize(n);
         return n;
+    }
+
+    @Override
+    public void acceptPorts(int lo, int hi) {
+        for (int i = 0; i < recvCount; i++) {
+            int family = fdTable.getInt(i * 12 + 4), protocol = fdTable.getInt(i * 12 + 8);
+            if (protocol == IPPROTO_TCP) check("attaching the reply filter", lib.sp_filter_tcp_ports(recvFds[i], family, lo, hi));
+        }
+    }
+
+    @Override
+    public boolean hasFamily(int family) {
+        return family == 4 ? send4 >= 0 : send6 >= 0;
     }
 
     private int check(String what, int rc) {

@@ -34,6 +34,22 @@ public final class ReplyBatch {
         return size;
     }
 
+    /**
+     * For links that do not go through the shim (tests): stores an IP packet (header first) in slot i as the shim
+     * would, and makes the batch i + 1 packets long.
+     */
+    public void put(int i, byte[] ipPacket, long realtimeNs) {
+        int o = i * SLOT_SIZE;
+        int len = Math.min(ipPacket.length, SLOT_SIZE - 56);
+        buf.putShort(o + SLOT_PKT_OFF, (short) 56);
+        buf.putShort(o + SLOT_PKT_LEN, (short) len);
+        buf.putShort(o + SLOT_WIRE_LEN, (short) ipPacket.length);
+        buf.put(o + SLOT_FAMILY, (byte) ((ipPacket[0] >> 4) & 0xf));
+        buf.putLong(o + SLOT_TS, realtimeNs);
+        buf.put(o + 56, ipPacket, 0, len);
+        size = i + 1;
+    }
+
     void setSize(int size) {
         this.size = size;
     }

@@ -1,8 +1,8 @@
 package io.synprobe.output;
 
-import io.synprobe.ping.PingEvent;
-import io.synprobe.ping.PingListener;
-import io.synprobe.ping.PingSummary;
+import io.synprobe.result.PingEvent;
+import io.synprobe.result.PingListener;
+import io.synprobe.result.PingSummary;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Locale;

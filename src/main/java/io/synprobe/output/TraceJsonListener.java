@@ -1,9 +1,9 @@
 package io.synprobe.output;
 
 import io.synprobe.result.Reason;
-import io.synprobe.trace.Hop;
-import io.synprobe.trace.TraceListener;
-import io.synprobe.trace.TraceOptions;
+import io.synprobe.result.Hop;
+import io.synprobe.result.TraceListener;
+import io.synprobe.result.TraceInfo;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -21,7 +21,7 @@ public final class TraceJsonListener implements TraceListener {
     }
 
     @Override
-    public void begin(TraceOptions options) {
+    public void begin(TraceInfo options) {
         // hops are self-describing: nothing to say before them
     }
 

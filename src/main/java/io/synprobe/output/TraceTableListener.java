@@ -1,9 +1,9 @@
 package io.synprobe.output;
 
 import io.synprobe.result.Reason;
-import io.synprobe.trace.Hop;
-import io.synprobe.trace.TraceListener;
-import io.synprobe.trace.TraceOptions;
+import io.synprobe.result.Hop;
+import io.synprobe.result.TraceListener;
+import io.synprobe.result.TraceInfo;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -22,7 +22,7 @@ public final class TraceTableListener implements TraceListener {
     }
 
     @Override
-    public void begin(TraceOptions o) throws IOException {
+    public void begin(TraceInfo o) throws IOException {
         out.write(String.format(Locale.ROOT, "Tracing the path to %s on TCP port %d, %d hops max%n",
                 Addresses.text(o.target()), o.port(), o.maxHops()));
     }

@@ -1,5 +1,9 @@
 package io.synprobe.ping;
 
+import io.synprobe.result.PingStatistics;
+import io.synprobe.result.PingSummary;
+import io.synprobe.result.PingListener;
+import io.synprobe.result.PingEvent;
 import io.synprobe.engine.Cookies;
 import io.synprobe.nativeio.NativeLoader;
 import io.synprobe.nativeio.ProbeBatch;

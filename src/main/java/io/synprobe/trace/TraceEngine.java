@@ -1,5 +1,7 @@
 package io.synprobe.trace;
 
+import io.synprobe.result.TraceListener;
+import io.synprobe.result.Hop;
 import io.synprobe.engine.Cookies;
 import io.synprobe.nativeio.LibSynprobe;
 import io.synprobe.nativeio.NativeLoader;
@@ -63,7 +65,7 @@ public final class TraceEngine {
         srcLo = Ip.lo(src);
         int n = probes.count();
         try (RawSockets sockets = RawSockets.open(family == 4, family == 6, sportBase, sportBase + n - 1, opt.netnsPath(), true)) {
-            listener.begin(opt);
+            listener.begin(opt.info());
             sendAll(sockets);
             ReplyBatch replies = new ReplyBatch(64);
             DecodedReply reply = new DecodedReply();

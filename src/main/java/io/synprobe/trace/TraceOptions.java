@@ -27,4 +27,8 @@ public record TraceOptions(InetAddress target, int port, int maxHops, int probes
     public int probeCount() {
         return maxHops * probesPerHop;
     }
+
+    public io.synprobe.result.TraceInfo info() {
+        return new io.synprobe.result.TraceInfo(target, port, maxHops, probesPerHop, timeout);
+    }
 }

@@ -1,5 +1,6 @@
 package io.synprobe.trace;
 
+import io.synprobe.result.Hop;
 import io.synprobe.result.Reason;
 import java.net.InetAddress;
 import java.util.ArrayList;

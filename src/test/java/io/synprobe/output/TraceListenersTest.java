@@ -3,9 +3,9 @@ package io.synprobe.output;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.synprobe.result.Reason;
-import io.synprobe.trace.Hop;
-import io.synprobe.trace.TraceListener;
-import io.synprobe.trace.TraceOptions;
+import io.synprobe.result.Hop;
+import io.synprobe.result.TraceListener;
+import io.synprobe.result.TraceInfo;
 import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +23,7 @@ class TraceListenersTest {
     }
 
     static String render(TraceListener l, ByteArrayOutputStream out, Hop... hops) throws Exception {
-        l.begin(new TraceOptions(ip("2001:db8:3::2"), 443, 16, 3, Duration.ofSeconds(1), null));
+        l.begin(new TraceInfo(ip("2001:db8:3::2"), 443, 16, 3, Duration.ofSeconds(1)));
         for (Hop h : hops) l.hop(h);
         return out.toString(StandardCharsets.UTF_8).replace(System.lineSeparator(), "\n");
     }

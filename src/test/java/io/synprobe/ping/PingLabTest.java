@@ -1,5 +1,8 @@
 package io.synprobe.ping;
 
+import io.synprobe.result.PingSummary;
+import io.synprobe.result.PingListener;
+import io.synprobe.result.PingEvent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

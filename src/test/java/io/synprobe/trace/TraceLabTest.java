@@ -1,5 +1,7 @@
 package io.synprobe.trace;
 
+import io.synprobe.result.TraceListener;
+import io.synprobe.result.Hop;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -38,11 +40,11 @@ class TraceLabTest {
     private static HopLab lab;
 
     static final class Collector implements TraceListener {
-        TraceOptions options;
+        io.synprobe.result.TraceInfo options;
         final List<Hop> hops = new ArrayList<>();
 
         @Override
-        public void begin(TraceOptions o) {
+        public void begin(io.synprobe.result.TraceInfo o) {
             options = o;
         }
 

@@ -1,5 +1,6 @@
 package io.synprobe.trace;
 
+import io.synprobe.result.Hop;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;

@@ -1,4 +1,4 @@
-package io.synprobe.ping;
+package io.synprobe.result;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

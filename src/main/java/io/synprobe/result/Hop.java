@@ -1,4 +1,4 @@
-package io.synprobe.trace;
+package io.synprobe.result;
 
 import io.synprobe.result.Reason;
 import java.net.InetAddress;

@@ -1,4 +1,4 @@
-package io.synprobe.ping;
+package io.synprobe.result;
 
 import java.net.InetAddress;
 
@@ -6,7 +6,7 @@ import java.net.InetAddress;
 public record PingSummary(InetAddress ip, int port, long sent, long received, double lossPercent, long minUs,
                           double avgUs, long maxUs, double stddevUs, long p50Us, long p90Us, long p99Us,
                           double jitterUs, long late, long dup) {
-    static PingSummary of(InetAddress ip, int port, PingStatistics s, long late, long dup) {
+    public static PingSummary of(InetAddress ip, int port, PingStatistics s, long late, long dup) {
         return new PingSummary(ip, port, s.sent(), s.received(), s.lossPercent(), s.minUs(), s.avgUs(), s.maxUs(),
                 s.stddevUs(), s.percentileUs(50), s.percentileUs(90), s.percentileUs(99), s.jitterUs(), late, dup);
     }

@@ -1,4 +1,4 @@
-package io.synprobe.ping;
+package io.synprobe.result;
 
 import io.synprobe.result.PortState;
 import io.synprobe.result.Reason;

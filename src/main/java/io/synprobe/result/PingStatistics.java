@@ -1,4 +1,4 @@
-package io.synprobe.ping;
+package io.synprobe.result;
 
 import org.HdrHistogram.Histogram;
 
