@@ -390,11 +390,19 @@ SP_API int sp_recv_batch(const int32_t *fds, int nfds, uint8_t *slots, int max_s
     for (int i = 0; i < nfds; i++) pfd[i] = (struct pollfd){.fd = fds[3 * i], .events = POLLIN};
     int r = poll(pfd, (nfds_t)nfds, timeout_ms < 0 ? 0 : timeout_ms);
     if (r < 0) return errno == EINTR ? 0 : -errno;
+    /* Fair shares first: a socket flooded with replies must not starve the others (ICMP, IPv6) of the batch.
+     * Pass 0 gives each ready socket an equal share, pass 1 lets any of them fill what is left. */
+    int ready = 0;
+    for (int i = 0; i < nfds; i++) ready += (pfd[i].revents & POLLIN) ? 1 : 0;
+    int share = ready > 0 ? max_slots / ready : max_slots;
+    if (share < 1) share = 1;
     int filled = 0;
+    for (int pass = 0; pass < 2; pass++)
     for (int i = 0; i < nfds && filled < max_slots; i++) {
         if (!(pfd[i].revents & POLLIN)) continue;
         int family = fds[3 * i + 1], proto = fds[3 * i + 2];
         int room = max_slots - filled;
+        if (pass == 0 && room > share) room = share;
         for (int k = 0; k < room; k++) {
             int s = filled + k;
             rx_iov[s] = (struct iovec){.iov_base = slots + (size_t)s * SP_SLOT_SIZE + SP_SLOT_V4_DATA,
@@ -404,6 +412,7 @@ SP_API int sp_recv_batch(const int32_t *fds, int nfds, uint8_t *slots, int max_s
                                                  .msg_control = rx_ctrl[s], .msg_controllen = CTRL_LEN};
         }
         int got = recvmmsg(fds[3 * i], rx_msgs + filled, (unsigned)room, MSG_DONTWAIT | MSG_TRUNC, NULL);
+        if (got < room) pfd[i].revents = 0; /* read empty: nothing more for pass 1 */
         if (got <= 0) continue;
         for (int k = 0; k < got; k++) {
             int s = filled + k;

@@ -1,9 +1,9 @@
 package io.synprobe;
 
-import io.synprobe.cli.VersionProvider;
 import io.synprobe.engine.ScanEngine;
 import io.synprobe.engine.ScanOptions;
 import io.synprobe.nativeio.NetworkNamespace;
+import io.synprobe.nativeio.RawLink;
 import io.synprobe.output.Addresses;
 import io.synprobe.ping.PingEngine;
 import io.synprobe.result.PingEvent;
@@ -184,8 +184,27 @@ public final class SynProbe {
      */
     public static ScanSummary scan(ScanRequest request, Consumer<PortResult> each) throws IOException {
         ScanOptions options = request.options();
+        try (RawLink link = ScanEngine.openLink(options)) {
+            return scan(link, options, request, each);
+        }
+    }
+
+    /**
+     * Scans over raw sockets the caller opened (see {@link ScanEngine#openLink}), for several scans in a row on one
+     * set of sockets; every result, ordered by address then port.
+     */
+    public static List<PortResult> scan(RawLink link, ScanRequest request) throws IOException {
+        List<PortResult> all = Collections.synchronizedList(new ArrayList<>());
+        scan(link, request.options(), request, all::add);
+        List<PortResult> sorted = new ArrayList<>(all);
+        sorted.sort(RESULT_ORDER);
+        return sorted;
+    }
+
+    private static ScanSummary scan(RawLink link, ScanOptions options, ScanRequest request, Consumer<PortResult> each)
+            throws IOException {
         ScanInfo info = new ScanInfo(List.of("synprobe-api", request.targets(), "-p", request.ports()), Instant.now(),
-                options.targets().size(), options.ports().size(), options.ports().spec(), "syn", VersionProvider.version());
+                options.targets().size(), options.ports().size(), options.ports().spec(), "syn", io.synprobe.result.Version.get());
         ResultSink sink = new ResultSink() {
             @Override
             public void accept(PortResult result) {
@@ -196,7 +215,7 @@ public final class SynProbe {
             public void close() {
             }
         };
-        return new ScanEngine(options).run(sink, info);
+        return new ScanEngine(options).run(link, () -> sink, info);
     }
 
     /** SYN ping from the current namespace with a 1 s reply timeout. */

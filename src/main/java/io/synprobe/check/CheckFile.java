@@ -1,6 +1,7 @@
 package io.synprobe.check;
 
-import io.synprobe.cli.Durations;
+import io.synprobe.target.Durations;
+
 import io.synprobe.engine.ScanOptions;
 import io.synprobe.target.PortList;
 import io.synprobe.target.TargetParser;

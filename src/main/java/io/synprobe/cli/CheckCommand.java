@@ -6,6 +6,11 @@ import io.synprobe.check.CheckReports;
 import io.synprobe.check.CheckResult;
 import io.synprobe.check.CheckRunner;
 import io.synprobe.nativeio.NetworkNamespace;
+import io.synprobe.nativeio.RawLink;
+import io.synprobe.nativeio.RawSockets;
+import io.synprobe.nativeio.SudoDrop;
+import io.synprobe.SynProbe;
+import io.synprobe.target.TargetSet;
 import io.synprobe.target.UsageException;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -62,14 +67,25 @@ public final class CheckCommand implements Callable<Integer> {
         }
         List<Check> checks = CheckFile.read(Path.of(file));
         String nsPath = NetworkNamespace.path(netns);
+        boolean v4 = false, v6 = false;
+        for (Check c : checks) { // resolves every target before a socket is opened: a bad one is a usage error
+            TargetSet t = c.request(nsPath).options().targets();
+            v4 |= t.hasFamily(4);
+            v6 |= t.hasFamily(6);
+        }
         PrintWriter out = spec.commandLine().getOut();
         boolean jsonl = format.equals("jsonl");
         Instant start = Instant.now();
-        List<CheckResult> results = CheckRunner.live(nsPath).run(checks, r -> {
-            if (quiet && r.passed()) return;
-            out.print(jsonl ? CheckReports.jsonLine(r) : r.line() + "\n");
-            out.flush();
-        });
+        List<CheckResult> results;
+        // one set of raw sockets for every check, opened before root is given up (under sudo), once
+        try (RawLink link = RawSockets.open(v4, v6, 0, 0, nsPath, false)) {
+            SudoDrop.afterSocketsOpen(nsPath);
+            results = new CheckRunner(request -> SynProbe.scan(link, request), nsPath).run(checks, r -> {
+                if (quiet && r.passed()) return;
+                out.print(jsonl ? CheckReports.jsonLine(r) : r.line() + "\n");
+                out.flush();
+            });
+        }
         if (!quiet) out.print(jsonl ? CheckReports.jsonSummary(results) : CheckReports.total(results) + "\n");
         out.flush();
         if (junit != null) {

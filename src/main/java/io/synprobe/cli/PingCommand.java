@@ -1,5 +1,6 @@
 package io.synprobe.cli;
 
+import io.synprobe.target.Durations;
 import io.synprobe.output.PingJsonListener;
 import io.synprobe.output.PingTableListener;
 import io.synprobe.ping.ConnectPinger;
@@ -10,6 +11,8 @@ import io.synprobe.target.AddressRange;
 import io.synprobe.target.Ip;
 import io.synprobe.target.TargetParser;
 import io.synprobe.target.UsageException;
+import io.synprobe.nativeio.RawLink;
+import io.synprobe.nativeio.SudoDrop;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -33,22 +36,28 @@ import picocli.CommandLine.Parameters;
                 "retransmits is reported as late or dup on the probe it answers, never as another probe's RTT.",
                 "Exit codes: 0 every target answered, 1 some target never answered, 2 bad usage, 3 no privileges."})
 public final class PingCommand implements Callable<Integer> {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     static final int MAX_TARGETS = 1024;
 
     @Parameters(paramLabel = "TARGET", arity = "1..*", description = "addresses or host names")
     List<String> targets;
 
-    @Option(names = {"-p", "--port"}, paramLabel = "PORT", required = true, description = "TCP port to probe")
-    String port;
+    @Option(names = {"-p", "--port"}, paramLabel = "PORT", required = true, converter = Converters.PortValue.class,
+            description = "TCP port to probe")
+    int port;
 
     @Option(names = {"-c", "--count"}, paramLabel = "COUNT", description = "probes per target (default: until Ctrl-C)")
     Long count;
 
-    @Option(names = {"-i", "--interval"}, paramLabel = "TIME", defaultValue = "1s", description = "time between probes (default: ${DEFAULT-VALUE})")
-    String interval;
+    @Option(names = {"-i", "--interval"}, paramLabel = "TIME", defaultValue = "1s", converter = Converters.DurationValue.class,
+            description = "time between probes (default: ${DEFAULT-VALUE})")
+    Duration interval;
 
-    @Option(names = {"-W", "--timeout"}, paramLabel = "TIME", defaultValue = "1s", description = "reply timeout (default: ${DEFAULT-VALUE})")
-    String timeout;
+    @Option(names = {"-W", "--timeout"}, paramLabel = "TIME", defaultValue = "1s", converter = Converters.DurationValue.class,
+            description = "reply timeout (default: ${DEFAULT-VALUE})")
+    Duration timeout;
 
     @Option(names = "--ttl", paramLabel = "N", defaultValue = "64", description = "IP TTL / hop limit")
     int ttl;
@@ -69,12 +78,11 @@ public final class PingCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        int p = io.synprobe.target.PortList.parse(port).size() == 1 ? Integer.parseInt(port.trim()) : -1;
-        if (p < 0) throw new UsageException("invalid --port '" + port + "' (one port, 1-65535)");
+        int p = port;
         if (count != null && count < 1) throw ScanCommand.usage("--count", String.valueOf(count), "at least 1");
-        Duration iv = Durations.parse(interval), to = Durations.parse(timeout);
-        if (iv.toNanos() < 1_000_000) throw ScanCommand.usage("--interval", interval, "at least 1ms");
-        if (to.isZero()) throw ScanCommand.usage("--timeout", timeout, "more than 0");
+        Duration iv = interval, to = timeout;
+        if (iv.toNanos() < 1_000_000) throw ScanCommand.usage("--interval", spec.findOption("-i").originalStringValues().get(0), "at least 1ms");
+        if (to.isZero()) throw ScanCommand.usage("--timeout", "0", "more than 0");
         if (ttl < 1 || ttl > 255) throw ScanCommand.usage("--ttl", String.valueOf(ttl), "1-255");
         output.validate("ping");
         TargetParser parser = network.parser();
@@ -88,21 +96,24 @@ public final class PingCommand implements Callable<Integer> {
         String nsPath = network.netnsPath();
 
         PingOptions options = new PingOptions(new ArrayList<>(addresses), p, count == null ? 0 : count, iv, to, ttl, nsPath);
-        try (OutputStream out = output.open()) {
-            PingListener listener = output.jsonl() ? new PingJsonListener(out) : new PingTableListener(out);
-            boolean all;
-            if (connect) {
-                ConnectPinger pinger = new ConnectPinger(options);
-                try (Interrupts i = Interrupts.onInterrupt(pinger::requestStop)) {
-                    all = pinger.run(listener);
-                }
-            } else {
-                PingEngine engine = new PingEngine(options);
-                try (Interrupts i = Interrupts.onInterrupt(engine::requestStop)) {
-                    all = engine.run(listener);
-                }
+        if (connect) {
+            ConnectPinger pinger = new ConnectPinger(options);
+            try (OutputStream out = output.open(); Interrupts i = Interrupts.onInterrupt(pinger::requestStop)) {
+                return pinger.run(listener(out)) ? ExitCodes.OK : ExitCodes.FAILED;
             }
-            return all ? ExitCodes.OK : ExitCodes.FAILED;
         }
+        PingEngine engine = new PingEngine(options);
+        // the raw sockets first, then root is given up (under sudo), then the output file is made
+        try (RawLink link = PingEngine.openLink(options)) {
+            SudoDrop.afterSocketsOpen(nsPath);
+            try (OutputStream out = output.open(); Interrupts i = Interrupts.onInterrupt(engine::requestStop)) {
+                boolean all = engine.run(link, listener(out));
+                return all ? ExitCodes.OK : ExitCodes.FAILED;
+            }
+        }
+    }
+
+    private PingListener listener(OutputStream out) {
+        return output.jsonl() ? new PingJsonListener(out) : new PingTableListener(out);
     }
 }

@@ -1,5 +1,6 @@
 package io.synprobe.cli;
 
+import io.synprobe.target.Durations;
 import io.synprobe.engine.ConnectScanner;
 import io.synprobe.engine.ScanEngine;
 import io.synprobe.engine.Scanner;
@@ -10,6 +11,8 @@ import io.synprobe.target.PortList;
 import io.synprobe.target.TargetSet;
 import io.synprobe.engine.ResumePoint;
 import io.synprobe.target.UsageException;
+import io.synprobe.nativeio.RawLink;
+import io.synprobe.nativeio.SudoDrop;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,22 +36,29 @@ public final class ScanCommand implements Callable<Integer> {
     @Mixin
     TargetMixin targetOptions;
 
-    @Option(names = {"-p", "--ports"}, paramLabel = "PORTS", defaultValue = "1-1024",
+    @Option(names = {"-p", "--ports"}, paramLabel = "PORTS", defaultValue = "1-1024", converter = Converters.PortsValue.class,
             description = "ports: 22, 1-1024, 22,80,443, or - for 1-65535 (default: ${DEFAULT-VALUE})")
-    String ports;
+    PortList ports;
+
+    @Option(names = "--scan-type", paramLabel = "TYPE", defaultValue = "syn", converter = Converters.ScanTypeValue.class,
+            description = "syn (open/closed/filtered, like nmap -sS; default) or ack (unfiltered/filtered: which ports a"
+                    + " stateful firewall guards, like nmap -sA)")
+    String scanType;
 
     @Option(names = "--retries", paramLabel = "N", defaultValue = "2",
             description = "retransmissions of an unanswered probe (default: ${DEFAULT-VALUE}, at most 15)")
     int retries;
 
-    @Option(names = "--rate", paramLabel = "PPS", description = "at most PPS probes per second (default: as fast as the socket takes them)")
-    String rate;
+    @Option(names = "--rate", paramLabel = "PPS", converter = Converters.RateValue.class,
+            description = "at most PPS probes per second, e.g. 1000, 50k, 1m (default: as fast as the socket takes them)")
+    Double rate;
 
     @Option(names = "--seed", paramLabel = "N", description = "seed of the probe order (needed with --shard)")
     Long seed;
 
-    @Option(names = "--shard", paramLabel = "I/N", description = "scan only part I of N (1-based) of the probe order")
-    String shard;
+    @Option(names = "--shard", paramLabel = "I/N", converter = Converters.ShardValue.class,
+            description = "scan only part I of N (1-based) of the probe order")
+    Shard shard;
 
     @Option(names = "--source-port", paramLabel = "PORT", description = "first source port (retries use the next ones)")
     Integer sourcePort;
@@ -56,17 +66,19 @@ public final class ScanCommand implements Callable<Integer> {
     @Option(names = "--ttl", paramLabel = "N", defaultValue = "64", description = "IP TTL / hop limit of the probes")
     int ttl;
 
-    @Option(names = "--min-rtt-timeout", paramLabel = "TIME", defaultValue = "100ms", description = "lower bound of the per-host timeout")
-    String minTimeout;
+    @Option(names = "--min-rtt-timeout", paramLabel = "TIME", defaultValue = "100ms", converter = Converters.DurationValue.class,
+            description = "lower bound of the per-host timeout")
+    Duration minTimeout;
 
-    @Option(names = "--max-rtt-timeout", paramLabel = "TIME", defaultValue = "10s", description = "upper bound of the per-host timeout")
-    String maxTimeout;
+    @Option(names = "--max-rtt-timeout", paramLabel = "TIME", defaultValue = "10s", converter = Converters.DurationValue.class,
+            description = "upper bound of the per-host timeout")
+    Duration maxTimeout;
 
-    @Option(names = "--initial-rtt-timeout", paramLabel = "TIME", defaultValue = "1s", description = "timeout before the first reply from a host")
-    String initialTimeout;
+    @Option(names = "--initial-rtt-timeout", paramLabel = "TIME", defaultValue = "1s", converter = Converters.DurationValue.class,
+            description = "timeout before the first reply from a host")
+    Duration initialTimeout;
 
-
-    @Option(names = "--precise-rtt", description = "per-probe send times from kernel transmit timestamps (exact RTTs, about 14% slower)")
+    @Option(names = "--precise-rtt", description = "per-probe send times from kernel transmit timestamps (exact RTTs, about 14%% slower)")
     boolean preciseRtt;
 
     @Option(names = {"--connect", "-sT"}, description = "use the kernel's connect() instead of raw SYNs (no privileges needed, like nmap -sT)")
@@ -95,38 +107,39 @@ public final class ScanCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (resume != null) return resumeScan();
         // every piece of input is checked before a socket is opened or a packet sent
-        PortList portList = PortList.parse(ports);
         TargetSet targets = targetOptions.resolve(network.parser());
         output.validate();
         if (retries < 0 || retries > ScanOptions.MAX_RETRIES) throw usage("--retries", String.valueOf(retries), "0-15");
         if (ttl < 1 || ttl > 255) throw usage("--ttl", String.valueOf(ttl), "1-255");
-        double pps = rate == null ? 0 : Rates.parse(rate);
-        Shard sh = Shard.parse(shard, seed);
-        Duration min = Durations.parse(minTimeout), max = Durations.parse(maxTimeout), init = Durations.parse(initialTimeout);
-        if (min.compareTo(max) > 0) throw usage("--min-rtt-timeout", minTimeout, "at most --max-rtt-timeout");
+        if (shard != null && seed == null) {
+            throw new UsageException("--shard " + shard + " needs --seed: every shard must walk the same order");
+        }
+        Shard sh = shard == null ? Shard.WHOLE : shard;
+        if (minTimeout.compareTo(maxTimeout) > 0) throw usage("--min-rtt-timeout", minTimeout.toString(), "at most --max-rtt-timeout");
         if (sourcePort != null && (sourcePort < 1 || sourcePort + retries > 65535)) {
             throw usage("--source-port", String.valueOf(sourcePort), "1-" + (65535 - retries));
         }
+        if (connect && !scanType.equals("syn")) throw new UsageException("--scan-type " + scanType + " needs raw packets, not --connect");
+        if (resumePoint != null && connect) throw new UsageException("--resume works for raw SYN scans, not --connect");
         String nsPath = network.netnsPath();
 
         long theSeed = seed != null ? seed : new java.security.SecureRandom().nextLong() & Long.MAX_VALUE;
-        if (resumePoint != null && connect) throw new UsageException("--resume works for raw SYN scans, not --connect");
-        ScanOptions opts = ScanOptions.builder(targets, portList).retries(retries).rate(pps).seed(theSeed)
+        ScanOptions opts = ScanOptions.builder(targets, ports).retries(retries).rate(rate == null ? 0 : rate).seed(theSeed)
                 .shard(sh.index(), sh.count()).sourcePort(sourcePort == null ? 0 : sourcePort).ttl(ttl).netns(nsPath)
-                .timeouts(micros(min), micros(max), micros(init)).transmitTimestamps(preciseRtt).build();
+                .timeouts(micros(minTimeout), micros(maxTimeout), micros(initialTimeout)).transmitTimestamps(preciseRtt)
+                .scanType(scanType).build();
+        ScanInfo info = new ScanInfo(commandLine(), Instant.now(), targets.size(), ports.size(), ports.spec(),
+                connect ? "connect" : scanType, VersionProvider.version());
         ScanEngine syn = connect ? null : new ScanEngine(opts);
         if (syn != null && resumePoint != null) syn.resumeFrom(resumePoint);
-        Scanner engine = connect ? new ConnectScanner(opts) : syn;
-        ScanInfo info = new ScanInfo(commandLine(), Instant.now(), targets.size(), portList.size(), portList.spec(),
-                connect ? "connect" : "syn", VersionProvider.version());
-        Progress progress = output.quiet ? null : Progress.start(engine);
-        ScanSummary summary;
-        try (Interrupts i = Interrupts.onInterrupt(engine::requestStop)) {
-            summary = engine.run(output::open, info);
-        } finally {
-            if (progress != null) progress.stop();
+        ScanSummary summary = connect ? scan(new ConnectScanner(opts), info) : scan(syn, opts, info);
+        if (!output.quiet) {
+            System.err.println(io.synprobe.output.SummaryLine.format(summary, ports.size()));
+            if (summary.sendErrors() > 0) {
+                System.err.println("synprobe: " + summary.sendErrors() + " probes were refused by the local kernel ("
+                        + summary.firstSendError() + " first): reported as send-error, not as the network's verdict");
+            }
         }
-        if (!output.quiet) System.err.println(io.synprobe.output.SummaryLine.format(summary, portList.size()));
         if (syn != null && syn.stoppedAt() != null) {
             List<String> args = new ArrayList<>(spec.commandLine().getParseResult().originalArgs());
             if (!args.isEmpty() && args.get(0).equals(spec.name())) args.remove(0);
@@ -141,6 +154,28 @@ public final class ScanCommand implements Callable<Integer> {
             java.nio.file.Files.deleteIfExists(resumeFile);
         }
         return summary.interrupted() ? ExitCodes.INTERRUPTED : ExitCodes.OK;
+    }
+
+    private ScanSummary scan(Scanner engine, ScanInfo info) throws Exception {
+        Progress progress = output.quiet ? null : Progress.start(engine);
+        try (Interrupts i = Interrupts.onInterrupt(engine::requestStop)) {
+            return engine.run(output::open, info);
+        } finally {
+            if (progress != null) progress.stop();
+        }
+    }
+
+    /** Opens the raw sockets, then gives up root (under sudo), then opens the output: in that order. */
+    private ScanSummary scan(ScanEngine engine, ScanOptions opts, ScanInfo info) throws Exception {
+        try (RawLink link = ScanEngine.openLink(opts)) {
+            SudoDrop.afterSocketsOpen(opts.netnsPath());
+            Progress progress = output.quiet ? null : Progress.start(engine);
+            try (Interrupts i = Interrupts.onInterrupt(engine::requestStop)) {
+                return engine.run(link, output::open, info);
+            } finally {
+                if (progress != null) progress.stop();
+            }
+        }
     }
 
     /** Re-runs the saved command line, from where it stopped, appending to its output. */

@@ -1,5 +1,6 @@
 package io.synprobe.cli;
 
+import io.synprobe.target.Durations;
 import io.synprobe.output.TraceJsonListener;
 import io.synprobe.output.TraceTableListener;
 import io.synprobe.target.AddressRange;
@@ -7,6 +8,8 @@ import io.synprobe.target.Ip;
 import io.synprobe.target.PortList;
 import io.synprobe.target.TargetParser;
 import io.synprobe.target.UsageException;
+import io.synprobe.nativeio.RawLink;
+import io.synprobe.nativeio.SudoDrop;
 import io.synprobe.trace.TraceEngine;
 import io.synprobe.result.TraceListener;
 import io.synprobe.trace.TraceOptions;
@@ -33,8 +36,9 @@ public final class TraceCommand implements Callable<Integer> {
     @Parameters(paramLabel = "TARGET", description = "an address or host name")
     String target;
 
-    @Option(names = {"-p", "--port"}, paramLabel = "PORT", required = true, description = "TCP port to probe")
-    String port;
+    @Option(names = {"-p", "--port"}, paramLabel = "PORT", required = true, converter = Converters.PortValue.class,
+            description = "TCP port to probe")
+    int port;
 
     @Option(names = {"-m", "--max-hops"}, paramLabel = "N", defaultValue = "30", description = "highest TTL / hop limit (default: ${DEFAULT-VALUE})")
     int maxHops;
@@ -42,8 +46,9 @@ public final class TraceCommand implements Callable<Integer> {
     @Option(names = {"-q", "--queries"}, paramLabel = "N", defaultValue = "3", description = "probes per hop (default: ${DEFAULT-VALUE})")
     int probesPerHop;
 
-    @Option(names = {"-W", "--timeout"}, paramLabel = "TIME", defaultValue = "1s", description = "wait for each answer (default: ${DEFAULT-VALUE})")
-    String timeout;
+    @Option(names = {"-W", "--timeout"}, paramLabel = "TIME", defaultValue = "1s", converter = Converters.DurationValue.class,
+            description = "wait for each answer (default: ${DEFAULT-VALUE})")
+    Duration timeout;
 
 
 
@@ -58,24 +63,28 @@ public final class TraceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (PortList.parse(port).size() != 1) throw new UsageException("invalid --port '" + port + "' (one port, 1-65535)");
-        int p = Integer.parseInt(port.trim());
+        int p = port;
         if (maxHops < 1 || maxHops > 255) throw ScanCommand.usage("--max-hops", String.valueOf(maxHops), "1-255");
         if (probesPerHop < 1 || probesPerHop > TraceOptions.MAX_PROBES_PER_HOP) {
             throw ScanCommand.usage("--queries", String.valueOf(probesPerHop), "1-" + TraceOptions.MAX_PROBES_PER_HOP);
         }
-        Duration to = Durations.parse(timeout);
-        if (to.toNanos() < 1_000_000) throw ScanCommand.usage("--timeout", timeout, "at least 1ms");
+        Duration to = timeout;
+        if (to.toNanos() < 1_000_000) throw ScanCommand.usage("--timeout", to.toString(), "at least 1ms");
         output.validate("trace");
         TargetParser parser = network.parser();
         AddressRange r = parser.parse(target);
         if (r.count() != 1) throw new UsageException("trace takes a single address, not '" + target + "'");
         String nsPath = network.netnsPath();
 
-        TraceEngine engine = new TraceEngine(new TraceOptions(Ip.inet(r.family(), r.hi(), r.lo()), p, maxHops, probesPerHop, to, nsPath));
-        try (Interrupts i = Interrupts.onInterrupt(engine::requestStop); OutputStream out = output.open()) {
-            TraceListener listener = output.jsonl() ? new TraceJsonListener(out) : new TraceTableListener(out);
-            return engine.run(listener) ? ExitCodes.OK : ExitCodes.FAILED;
+        TraceOptions options = new TraceOptions(Ip.inet(r.family(), r.hi(), r.lo()), p, maxHops, probesPerHop, to, nsPath);
+        TraceEngine engine = new TraceEngine(options);
+        // the raw sockets first, then root is given up (under sudo), then the output file is made
+        try (RawLink link = TraceEngine.openLink(options)) {
+            SudoDrop.afterSocketsOpen(nsPath);
+            try (Interrupts i = Interrupts.onInterrupt(engine::requestStop); OutputStream out = output.open()) {
+                TraceListener listener = output.jsonl() ? new TraceJsonListener(out) : new TraceTableListener(out);
+                return engine.run(link, listener) ? ExitCodes.OK : ExitCodes.FAILED;
+            }
         }
     }
 }

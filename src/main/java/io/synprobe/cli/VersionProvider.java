@@ -5,8 +5,7 @@ import picocli.CommandLine.IVersionProvider;
 /** The version from the jar manifest (Implementation-Version), "dev" when run from classes. */
 public final class VersionProvider implements IVersionProvider {
     public static String version() {
-        String v = Main.class.getPackage().getImplementationVersion();
-        return v == null ? "dev" : v;
+        return io.synprobe.result.Version.get();
     }
 
     @Override

@@ -14,6 +14,7 @@ final class ResultQueue {
     private final AtomicLong claimed = new AtomicLong();
     private final AtomicLong published = new AtomicLong();
     private volatile long consumed;
+    private volatile boolean abandoned;
 
     ResultQueue(int capacityPow2) {
         index = new long[capacityPow2];
@@ -38,9 +39,23 @@ final class ResultQueue {
         return (p >>> 15) - 1;
     }
 
+    /** The consumer is gone (its sink failed): producers drop results instead of waiting for room forever. */
+    void abandon() {
+        abandoned = true;
+    }
+
     void put(long probe, long value) {
+        if (abandoned) return;
         long slot = claimed.getAndIncrement();
-        while (slot - consumed >= index.length) LockSupport.parkNanos(50_000);
+        while (slot - consumed >= index.length) {
+            if (abandoned) {
+                // keep the publication order intact for any producer behind us
+                while (published.get() != slot) Thread.onSpinWait();
+                published.set(slot + 1);
+                return;
+            }
+            LockSupport.parkNanos(50_000);
+        }
         int i = (int) (slot & mask);
         index[i] = probe;
         packed[i] = value;

@@ -16,11 +16,12 @@ import io.synprobe.target.TargetSet;
 public record ScanOptions(TargetSet targets, PortList ports, int retries, double ratePps, long seed,
                           int shardIndex, int shardCount, int sourcePort, int ttl, String netnsPath,
                           long minTimeoutUs, long maxTimeoutUs, long initialTimeoutUs, int batchSize,
-                          boolean transmitTimestamps) {
+                          boolean transmitTimestamps, String scanType) {
     public static final int MAX_RETRIES = 15;
 
     public ScanOptions {
         if (retries < 0 || retries > MAX_RETRIES) throw new IllegalArgumentException("retries must be 0-" + MAX_RETRIES);
+        if (scanType == null) scanType = "syn";
         if (shardCount < 1 || shardIndex < 0 || shardIndex >= shardCount) throw new IllegalArgumentException("shard");
     }
 
@@ -49,6 +50,7 @@ public record ScanOptions(TargetSet targets, PortList ports, int retries, double
         private long initialTimeoutUs = 1_000_000;
         private int batchSize = 256;
         private boolean transmitTimestamps;
+        private String scanType = "syn";
 
         private Builder(TargetSet targets, PortList ports) {
             this.targets = targets;
@@ -103,9 +105,15 @@ public record ScanOptions(TargetSet targets, PortList ports, int retries, double
             return this;
         }
 
+        /** syn (the default, nmap -sS) or ack (nmap -sA). */
+        public Builder scanType(String type) {
+            scanType = type;
+            return this;
+        }
+
         public ScanOptions build() {
             return new ScanOptions(targets, ports, retries, ratePps, seed, shardIndex, shardCount, sourcePort, ttl,
-                    netnsPath, minTimeoutUs, maxTimeoutUs, initialTimeoutUs, batchSize, transmitTimestamps);
+                    netnsPath, minTimeoutUs, maxTimeoutUs, initialTimeoutUs, batchSize, transmitTimestamps, scanType);
         }
     }
 

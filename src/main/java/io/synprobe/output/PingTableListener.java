@@ -26,6 +26,8 @@ public final class PingTableListener implements PingListener {
                     e.seq(), target, e.flags(), e.ttl(), ms(e.rttUs()));
             case DUP -> String.format(Locale.ROOT, "seq=%d %s flags=%s dup ttl=%d after %s ms (repeated reply: not counted)%n",
                     e.seq(), target, e.flags(), e.ttl(), ms(e.rttUs()));
+            case SEND_ERROR -> String.format(Locale.ROOT, "seq=%d %s send-error %s (refused by the local kernel: not sent)%n",
+                    e.seq(), target, e.flags());
         };
         out.write(line);
     }
@@ -36,6 +38,7 @@ public final class PingTableListener implements PingListener {
         b.append(String.format(Locale.ROOT, "%n--- %s:%d synprobe ping statistics ---%n", Addresses.text(s.ip()), s.port()));
         b.append(String.format(Locale.ROOT, "%d probes sent, %d replies, %.1f%% loss", s.sent(), s.received(), s.lossPercent()));
         if (s.late() > 0 || s.dup() > 0) b.append(String.format(Locale.ROOT, " (%d late, %d dup not counted)", s.late(), s.dup()));
+        if (s.sendErrors() > 0) b.append(String.format(Locale.ROOT, ", %d not sent (local send errors)", s.sendErrors()));
         b.append(System.lineSeparator());
         if (s.received() > 0) {
             b.append(String.format(Locale.ROOT, "rtt min/avg/max/stddev = %s/%s/%s/%s ms%n", ms(s.minUs()), ms(s.avgUs()),

@@ -14,5 +14,6 @@ import java.net.InetAddress;
  */
 public record PingEvent(Type type, InetAddress ip, int port, long seq, PortState state, Reason reason, String flags,
                         int ttl, int window, long rttUs) {
-    public enum Type { REPLY, TIMEOUT, LATE, DUP }
+    /** SEND_ERROR: the local kernel refused the probe (flags names the errno); it never reached the wire. */
+    public enum Type { REPLY, TIMEOUT, LATE, DUP, SEND_ERROR }
 }

@@ -7,9 +7,14 @@ import java.net.InetAddress;
  *
  * @param ttl   TTL (hop limit) of the reply that decided the state, or -1 when there was none
  * @param rttUs round-trip time of that reply in microseconds, or -1 when unknown
+ * @param error for {@link Reason#SEND_ERROR}: the errno name the local kernel refused the probe with; else null
  */
-public record PortResult(InetAddress ip, int port, PortState state, Reason reason, int ttl, long rttUs) {
+public record PortResult(InetAddress ip, int port, PortState state, Reason reason, int ttl, long rttUs, String error) {
     public static final String PROTO = "tcp";
+
+    public PortResult(InetAddress ip, int port, PortState state, Reason reason, int ttl, long rttUs) {
+        this(ip, port, state, reason, ttl, rttUs, null);
+    }
 
     public boolean hasTtl() {
         return ttl >= 0;

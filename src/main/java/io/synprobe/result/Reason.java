@@ -14,7 +14,11 @@ public enum Reason {
     HOST_PROHIBITED("host-prohibited", PortState.FILTERED),
     ADMIN_PROHIBITED("admin-prohibited", PortState.FILTERED),
     TIME_EXCEEDED("time-exceeded", PortState.FILTERED),
-    NO_RESPONSE("no-response", PortState.FILTERED);
+    NO_RESPONSE("no-response", PortState.FILTERED),
+    /** ACK scan: a RST proves nothing filters the port (nmap -sA's "unfiltered, reset"). */
+    UNFILTERED_RESET("reset", PortState.UNFILTERED),
+    /** The local kernel refused the probe (a local firewall, no route): never on the wire. */
+    SEND_ERROR("send-error", PortState.ERROR);
 
     private final String label;
     private final PortState state;

@@ -9,8 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.synprobe.engine.Cookies;
-import io.synprobe.engine.ReplyMatcher;
+import io.synprobe.probe.Cookies;
+import io.synprobe.engine.ScanIndex;
+import io.synprobe.probe.Classifier;
+import io.synprobe.probe.SynModule;
 import io.synprobe.packet.DecodedReply.Kind;
 import io.synprobe.result.Reason;
 import io.synprobe.target.PortList;
@@ -42,15 +44,15 @@ class DecoderFuzzTest {
     private static final int SPORT_BASE = 40000, ATTEMPTS = 3, BUFFER = 1024, ROUNDS = 50_000;
 
     private final Cookies cookies = new Cookies(K0, K1);
-    private final ReplyMatcher matcher;
+    private final Classifier matcher;
     private final DecodedReply reply = new DecodedReply();
 
     DecoderFuzzTest() {
         TargetParser parser = new TargetParser(TargetParser.Preference.ANY);
         TargetSet targets = TargetSet.of(parser.parseAll(List.of("198.18.0.2-198.18.0.4", "2001:db8::2")));
         // no probe counts as sent: a bare SYN carries no proof, so only authenticated replies can match
-        matcher = new ReplyMatcher(targets, PortList.parse("22,80,443"), new Cookies(K0, K1), SPORT_BASE, ATTEMPTS,
-                probe -> false);
+        matcher = new Classifier(SynModule.INSTANCE, new Cookies(K0, K1), new ScanIndex(targets, PortList.parse("22,80,443"), SPORT_BASE, ATTEMPTS - 1,
+                probe -> false));
     }
 
     // ------------------------------------------------------------------ random bytes
@@ -239,7 +241,7 @@ class DecoderFuzzTest {
     private void assertIntact(Original o, int i, Mutation m, ByteBuffer buf, int off, int length) {
         String where = "#" + i + " " + m + " " + HexFormat.of().formatHex(Packets.bytes(slice(buf, off, length)));
         assertEquals(o.probe(), matcher.probe, where);
-        assertEquals(o.attempt(), matcher.attempt, where);
+        assertEquals(o.attempt(), (matcher.localPort - SPORT_BASE), where);
         assertEquals(o.family(), reply.family, where);
         if (reply.kind == Kind.TCP) {
             assertTrue(!o.icmp(), where);
@@ -315,9 +317,9 @@ class DecoderFuzzTest {
         ByteBuffer p = o.packet();
         Kind kind = reply.decode(p, 0, p.limit(), p.limit());
         assertTrue(kind != Kind.INVALID, () -> "baseline must decode: " + reply.invalidWhy);
-        assertTrue(matcher.match(reply), "baseline must match");
+        assertTrue(matcher.classify(reply), "baseline must match");
         assertEquals(o.probe(), matcher.probe);
-        assertEquals(o.attempt(), matcher.attempt);
+        assertEquals(o.attempt(), (matcher.localPort - SPORT_BASE));
         assertEquals(o.reason(), matcher.reason);
         return o;
     }
@@ -333,7 +335,7 @@ class DecoderFuzzTest {
             kind = reply.decode(buf, off, len, wireLen);
             assertEquals(kind, reply.kind);
             assertEquals(kind == Kind.INVALID, reply.invalidWhy != null, "invalidWhy set exactly for INVALID");
-            lastMatch = matcher.match(reply);
+            lastMatch = matcher.classify(reply);
         } catch (RuntimeException e) {
             int end = (int) Math.min((long) off + Math.max(0, Math.min(len, 200)), buf.limit());
             String bytes = off >= 0 && off < end ? HexFormat.of().formatHex(Packets.bytes(slice(buf, off, end - off))) : "";

@@ -1,4 +1,4 @@
-package io.synprobe.engine;
+package io.synprobe.probe;
 
 import io.synprobe.packet.SipHash24;
 import java.security.SecureRandom;

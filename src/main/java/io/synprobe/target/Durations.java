@@ -1,4 +1,4 @@
-package io.synprobe.cli;
+package io.synprobe.target;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;

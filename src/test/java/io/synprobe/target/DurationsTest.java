@@ -1,4 +1,4 @@
-package io.synprobe.cli;
+package io.synprobe.target;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

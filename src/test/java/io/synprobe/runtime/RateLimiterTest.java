@@ -1,4 +1,4 @@
-package io.synprobe.engine;
+package io.synprobe.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

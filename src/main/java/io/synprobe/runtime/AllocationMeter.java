@@ -1,4 +1,4 @@
-package io.synprobe.engine;
+package io.synprobe.runtime;
 
 import java.lang.management.ManagementFactory;
 

@@ -11,6 +11,10 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.synprobe.packet.DecodedReply;
+import io.synprobe.probe.Classifier;
+import io.synprobe.probe.Cookies;
+import io.synprobe.probe.SynModule;
+import io.synprobe.engine.ScanIndex;
 import io.synprobe.result.PortState;
 import io.synprobe.result.Reason;
 import io.synprobe.target.PortList;
@@ -37,7 +41,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Targets 198.18.0.2-198.18.0.4 and 2001:db8::2 (host indices 0..3, IPv4 first), ports 22, 80, 443 (indices
  * 0..2), source ports 40000-40002 (attempts 0..2), our addresses 198.18.0.1 and 2001:db8::1.
  */
-class ReplyMatcherTest {
+class ScanClassifierTest {
     static final long K0 = 0x0706050403020100L, K1 = 0x0f0e0d0c0b0a0908L;
     static final String US4 = "198.18.0.1", US6 = "2001:db8::1";
     static final String ROUTER4 = "198.19.255.1", ROUTER6 = "2001:db8:ffff::1";
@@ -112,7 +116,7 @@ class ReplyMatcherTest {
     private final Set<Long> sent = new HashSet<>();
     private final List<Long> askedAbout = new ArrayList<>();
     private final DecodedReply reply = new DecodedReply();
-    private ReplyMatcher matcher;
+    private Classifier matcher;
 
     @BeforeEach
     void setUp() {
@@ -120,10 +124,10 @@ class ReplyMatcherTest {
         TargetSet targets = TargetSet.of(parser.parseAll(List.of("2001:db8::2", "198.18.0.2-198.18.0.4")));
         PortList ports = PortList.parse("443,22,80");
         // the matcher gets its own instance sharing the key, as the engine's receive thread does
-        matcher = new ReplyMatcher(targets, ports, new Cookies(K0, K1), SPORT_BASE, ATTEMPTS, probe -> {
+        matcher = new Classifier(SynModule.INSTANCE, new Cookies(K0, K1), new ScanIndex(targets, ports, SPORT_BASE, ATTEMPTS - 1, probe -> {
             askedAbout.add(probe);
             return sent.contains(probe);
-        });
+        }));
     }
 
     /** The cookie exactly as ScanEngine.addProbe computes it for the probe (src, sport) to (dst, dport). */
@@ -147,13 +151,13 @@ class ReplyMatcherTest {
     boolean match(ByteBuffer packet) {
         DecodedReply.Kind kind = reply.decode(packet, 0, packet.limit(), packet.limit());
         assertNotEquals(DecodedReply.Kind.INVALID, kind, () -> "test packet must decode: " + reply.invalidWhy);
-        return matcher.match(reply);
+        return matcher.classify(reply);
     }
 
     void assertMatch(ByteBuffer packet, Row r, Reason reason) {
         assertTrue(match(packet), () -> "should match " + r);
         assertEquals(r.probe(), matcher.probe, "probe index");
-        assertEquals(r.a(), matcher.attempt, "attempt");
+        assertEquals(r.a(), (matcher.localPort - SPORT_BASE), "attempt");
         assertEquals(reason, matcher.reason, "reason");
     }
 
@@ -376,7 +380,7 @@ class ReplyMatcherTest {
         // the decoder refuses non-error types; the matcher must not be fooled if one slips through
         ByteBuffer echo = Packets.icmp(r.v6() ? 128 : 8, 0).from(r.host()).to(r.us()).quoting(probePacket(r)).build();
         assertEquals(DecodedReply.Kind.INVALID, reply.decode(echo, 0, echo.limit(), echo.limit()));
-        assertFalse(matcher.match(reply));
+        assertFalse(matcher.classify(reply));
     }
 
     // ------------------------------------------------------------------ loopback self-scan
@@ -386,28 +390,28 @@ class ReplyMatcherTest {
         // scanning ports 40000-40002 of 127.0.0.1 from 127.0.0.1 with source ports 40000-40002: every probe we
         // send is also delivered to our raw socket, and looks like a SYN from a scanned port to one of ours
         TargetSet self = TargetSet.of(List.of(new TargetParser(TargetParser.Preference.ANY).parse("127.0.0.1")));
-        ReplyMatcher m = new ReplyMatcher(self, PortList.parse("40000-40002"), new Cookies(K0, K1), 40000, 3, p -> true);
+        Classifier m = new Classifier(SynModule.INSTANCE, new Cookies(K0, K1), new ScanIndex(self, PortList.parse("40000-40002"), 40000, 3 - 1, p -> true));
         String lo = "127.0.0.1";
         for (int sport = 40000; sport <= 40002; sport++) {
             for (int dport = 40000; dport <= 40002; dport++) {
                 long c = cookie(lo, sport, lo, dport);
                 ByteBuffer own = Packets.probe(lo, sport, lo, dport, c);
                 assertEquals(DecodedReply.Kind.TCP, reply.decode(own, 0, own.limit(), own.limit()));
-                assertFalse(m.match(reply), "own probe " + sport + " -> " + dport);
+                assertFalse(m.classify(reply), "own probe " + sport + " -> " + dport);
                 // a SYN with any other sequence number is a genuine split handshake from port sport
                 ByteBuffer genuine = Packets.probe(lo, sport, lo, dport, c ^ 0x10);
                 reply.decode(genuine, 0, genuine.limit(), genuine.limit());
-                assertTrue(m.match(reply), "genuine SYN " + sport + " -> " + dport);
+                assertTrue(m.classify(reply), "genuine SYN " + sport + " -> " + dport);
                 assertEquals(Reason.SPLIT_HANDSHAKE_SYN, m.reason);
                 assertEquals(sport - 40000, m.probe, "probe of target port " + sport);
-                assertEquals(dport - 40000, m.attempt);
+                assertEquals(dport - 40000, (m.localPort - 40000));
                 // and the answer to our probe (SYN-ACK from dport to sport) matches normally
                 ByteBuffer synAck = Packets.tcp().from(lo, dport).to(lo, sport).flags(SYN | ACK).ack(c + 1).build();
                 reply.decode(synAck, 0, synAck.limit(), synAck.limit());
-                assertTrue(m.match(reply));
+                assertTrue(m.classify(reply));
                 assertEquals(Reason.SYN_ACK, m.reason);
                 assertEquals(dport - 40000, m.probe);
-                assertEquals(sport - 40000, m.attempt);
+                assertEquals(sport - 40000, (m.localPort - 40000));
             }
         }
     }

@@ -1,0 +1,12 @@
+package io.synprobe.result;
+
+/** synprobe's version, from the jar manifest (Implementation-Version); "dev" when run from classes. */
+public final class Version {
+    private Version() {
+    }
+
+    public static String get() {
+        String v = Version.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+}
