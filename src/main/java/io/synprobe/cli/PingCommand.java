@@ -104,9 +104,9 @@ public final class PingCommand implements Callable<Integer> {
         }
         PingEngine engine = new PingEngine(options);
         // the raw sockets first, then root is given up (under sudo), then the output file is made
-        try (RawLink link = PingEngine.openLink(options)) {
+        try (Interrupts i = Interrupts.onInterrupt(engine::requestStop); RawLink link = PingEngine.openLink(options)) {
             SudoDrop.afterSocketsOpen(nsPath);
-            try (OutputStream out = output.open(); Interrupts i = Interrupts.onInterrupt(engine::requestStop)) {
+            try (OutputStream out = output.open()) {
                 boolean all = engine.run(link, listener(out));
                 return all ? ExitCodes.OK : ExitCodes.FAILED;
             }

@@ -167,10 +167,10 @@ public final class ScanCommand implements Callable<Integer> {
 
     /** Opens the raw sockets, then gives up root (under sudo), then opens the output: in that order. */
     private ScanSummary scan(ScanEngine engine, ScanOptions opts, ScanInfo info) throws Exception {
-        try (RawLink link = ScanEngine.openLink(opts)) {
+        try (Interrupts i = Interrupts.onInterrupt(engine::requestStop); RawLink link = ScanEngine.openLink(opts)) {
             SudoDrop.afterSocketsOpen(opts.netnsPath());
             Progress progress = output.quiet ? null : Progress.start(engine);
-            try (Interrupts i = Interrupts.onInterrupt(engine::requestStop)) {
+            try {
                 return engine.run(link, output::open, info);
             } finally {
                 if (progress != null) progress.stop();

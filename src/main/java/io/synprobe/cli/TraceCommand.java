@@ -79,9 +79,9 @@ public final class TraceCommand implements Callable<Integer> {
         TraceOptions options = new TraceOptions(Ip.inet(r.family(), r.hi(), r.lo()), p, maxHops, probesPerHop, to, nsPath);
         TraceEngine engine = new TraceEngine(options);
         // the raw sockets first, then root is given up (under sudo), then the output file is made
-        try (RawLink link = TraceEngine.openLink(options)) {
+        try (Interrupts i = Interrupts.onInterrupt(engine::requestStop); RawLink link = TraceEngine.openLink(options)) {
             SudoDrop.afterSocketsOpen(nsPath);
-            try (Interrupts i = Interrupts.onInterrupt(engine::requestStop); OutputStream out = output.open()) {
+            try (OutputStream out = output.open()) {
                 TraceListener listener = output.jsonl() ? new TraceJsonListener(out) : new TraceTableListener(out);
                 return engine.run(link, listener) ? ExitCodes.OK : ExitCodes.FAILED;
             }

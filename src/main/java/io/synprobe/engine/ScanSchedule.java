@@ -163,11 +163,14 @@ final class ScanSchedule implements Schedule {
     public void beforeSend(Outbox out, long now) {
         long us = usSinceStart(now);
         for (int i = 0; i < out.size(); i++) states.markSent(out.handle(i), out.attempt(i), us);
-        sentNanos = now;
+        sentNanos = 0;
     }
 
     @Override
     public void sent(Outbox out, int slot, long realtimeNs) {
+        // timeouts run from the end of the send call: no reply can be queued before its probe has left, however
+        // long the call took
+        if (sentNanos == 0) sentNanos = System.nanoTime();
         long probe = out.handle(slot);
         int attempt = out.attempt(slot);
         states.refineSendTime(probe, attempt, (realtimeNs - startRealtimeNs) / 1000);

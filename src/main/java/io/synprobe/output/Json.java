@@ -19,6 +19,11 @@ public final class Json {
     }
 
     /** A number, or null when the value is negative (the result records' "absent"). */
+    /** The field only when the value is not null. */
+    public Json optionalText(String name, String value) {
+        return value == null ? this : field(name, value);
+    }
+
     public Json optional(String name, long value) {
         key(name);
         if (value < 0) s.append("null");

@@ -31,7 +31,7 @@ final class JsonlSink implements ResultSink {
         if (!opts.shows(r.state())) return;
         out.write(new Json().field("type", "port").field("ip", Addresses.text(r.ip())).field("port", r.port())
                 .field("proto", PortResult.PROTO).field("state", r.state().label())
-                .field("reason", r.reason().label()).optional("ttl", r.ttl()).optional("rtt_us", r.rttUs()).line());
+                .field("reason", r.reason().label()).optional("ttl", r.ttl()).optional("rtt_us", r.rttUs()).optionalText("error", r.error()).line());
     }
 
     @Override
@@ -40,7 +40,8 @@ final class JsonlSink implements ResultSink {
                 .field("elapsed_millis", s.elapsedMillis()).field("hosts", s.hosts()).field("hosts_up", s.hostsUp())
                 .field("probes_sent", s.probesSent()).field("retransmits", s.retransmits())
                 .field("replies", s.replies()).field("ignored", s.ignored()).field("open", s.open()).field("closed", s.closed())
-                .field("filtered", s.filtered()).field("interrupted", s.interrupted()).line());
+                .field("filtered", s.filtered()).field("interrupted", s.interrupted()).field("send_errors", s.sendErrors())
+                .optionalText("first_send_error", s.firstSendError()).line());
     }
 
     @Override

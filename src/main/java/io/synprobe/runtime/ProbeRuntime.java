@@ -164,8 +164,9 @@ public final class ProbeRuntime {
                         ignored.incrementAndGet();
                     }
                 }
-                // a short batch means every socket was read empty after the call began; an empty one, by its end
-                if (n < batch.capacity()) drainedUpTo = n == 0 ? System.nanoTime() : before;
+                // a short batch means every socket was read empty after the call began: whatever had arrived
+                // before it began has now been handed over
+                if (n < batch.capacity()) drainedUpTo = before;
                 if (sendingDone) {
                     // take what is already queued, then stop
                     if (n == 0 && quietUntil != 0 && System.nanoTime() > quietUntil) break;
