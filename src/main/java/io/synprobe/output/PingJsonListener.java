@@ -20,7 +20,8 @@ public final class PingJsonListener implements PingListener {
                 .field("seq", e.seq()).field("state", e.state().label()).field("reason", e.reason().label())
                 .field("flags", e.flags()).optional("rtt_us", e.rttUs()).optional("ttl", e.ttl())
                 .optional("window", e.window()).field("late", e.type() == PingEvent.Type.LATE)
-                .field("dup", e.type() == PingEvent.Type.DUP).field("timeout", e.type() == PingEvent.Type.TIMEOUT).line());
+                .field("dup", e.type() == PingEvent.Type.DUP).field("timeout", e.type() == PingEvent.Type.TIMEOUT)
+                .field("send_error", e.type() == PingEvent.Type.SEND_ERROR).line());
     }
 
     @Override
@@ -31,6 +32,7 @@ public final class PingJsonListener implements PingListener {
                 .optional("min_us", any ? s.minUs() : -1).field("avg_us", s.avgUs()).optional("max_us", any ? s.maxUs() : -1)
                 .field("stddev_us", s.stddevUs()).optional("p50_us", any ? s.p50Us() : -1)
                 .optional("p90_us", any ? s.p90Us() : -1).optional("p99_us", any ? s.p99Us() : -1)
-                .field("jitter_us", s.jitterUs()).field("late", s.late()).field("dup", s.dup()).line());
+                .field("jitter_us", s.jitterUs()).field("late", s.late()).field("dup", s.dup())
+                .field("send_errors", s.sendErrors()).line());
     }
 }
