@@ -1,7 +1,6 @@
 package io.synprobe.cli;
 
-import io.synprobe.output.PingJsonListener;
-import io.synprobe.output.PingTableListener;
+import io.synprobe.output.ResultKind;
 import io.synprobe.ping.ConnectPinger;
 import io.synprobe.ping.PingEngine;
 import io.synprobe.result.PingListener;
@@ -76,7 +75,7 @@ public final class PingCommand implements Callable<Integer> {
         if (iv.toNanos() < 1_000_000) throw ScanCommand.usage("--interval", interval, "at least 1ms");
         if (to.isZero()) throw ScanCommand.usage("--timeout", timeout, "more than 0");
         if (ttl < 1 || ttl > 255) throw ScanCommand.usage("--ttl", String.valueOf(ttl), "1-255");
-        output.validate("ping");
+        output.validate(ResultKind.PING);
         TargetParser parser = network.parser();
         Set<InetAddress> addresses = new LinkedHashSet<>();
         for (String t : targets) {
@@ -89,7 +88,7 @@ public final class PingCommand implements Callable<Integer> {
 
         PingOptions options = new PingOptions(new ArrayList<>(addresses), p, count == null ? 0 : count, iv, to, ttl, nsPath);
         try (OutputStream out = output.open()) {
-            PingListener listener = output.jsonl() ? new PingJsonListener(out) : new PingTableListener(out);
+            PingListener listener = output.listener(ResultKind.PING, out);
             boolean all;
             if (connect) {
                 ConnectPinger pinger = new ConnectPinger(options);

@@ -66,7 +66,7 @@ public final class ScanCommand implements Callable<Integer> {
     String initialTimeout;
 
 
-    @Option(names = "--precise-rtt", description = "per-probe send times from kernel transmit timestamps (exact RTTs, about 14% slower)")
+    @Option(names = "--precise-rtt", description = "per-probe send times from kernel transmit timestamps (exact RTTs, about 14%% slower)")
     boolean preciseRtt;
 
     @Option(names = {"--connect", "-sT"}, description = "use the kernel's connect() instead of raw SYNs (no privileges needed, like nmap -sT)")

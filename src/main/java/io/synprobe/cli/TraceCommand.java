@@ -1,7 +1,6 @@
 package io.synprobe.cli;
 
-import io.synprobe.output.TraceJsonListener;
-import io.synprobe.output.TraceTableListener;
+import io.synprobe.output.ResultKind;
 import io.synprobe.target.AddressRange;
 import io.synprobe.target.Ip;
 import io.synprobe.target.PortList;
@@ -66,7 +65,7 @@ public final class TraceCommand implements Callable<Integer> {
         }
         Duration to = Durations.parse(timeout);
         if (to.toNanos() < 1_000_000) throw ScanCommand.usage("--timeout", timeout, "at least 1ms");
-        output.validate("trace");
+        output.validate(ResultKind.TRACE);
         TargetParser parser = network.parser();
         AddressRange r = parser.parse(target);
         if (r.count() != 1) throw new UsageException("trace takes a single address, not '" + target + "'");
@@ -74,7 +73,7 @@ public final class TraceCommand implements Callable<Integer> {
 
         TraceEngine engine = new TraceEngine(new TraceOptions(Ip.inet(r.family(), r.hi(), r.lo()), p, maxHops, probesPerHop, to, nsPath));
         try (Interrupts i = Interrupts.onInterrupt(engine::requestStop); OutputStream out = output.open()) {
-            TraceListener listener = output.jsonl() ? new TraceJsonListener(out) : new TraceTableListener(out);
+            TraceListener listener = output.listener(ResultKind.TRACE, out);
             return engine.run(listener) ? ExitCodes.OK : ExitCodes.FAILED;
         }
     }
