@@ -81,6 +81,6 @@ public final class OutputMixin {
             System.err.println("synprobe: " + f.label() + " output cannot be appended to; the resumed part goes to " + part);
             return f.create(OutputTarget.open(part), options());
         }
-        return f.create(new FileOutputStream(file, true), options());
+        return f.create(new FileOutputStream(file, true), options().continuing(true));
     }
 }

@@ -8,7 +8,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.util.List;
 
-/** CSV: a header, then one row per shown result as it arrives. */
+/** CSV: a header (unless the file is being continued), then one row per shown result as it arrives. */
 final class CsvSink implements ResultSink {
     static final List<String> COLUMNS = List.of("ip", "port", "proto", "state", "reason", "ttl", "rtt_us");
 
@@ -22,7 +22,7 @@ final class CsvSink implements ResultSink {
 
     @Override
     public void begin(ScanInfo info) throws IOException {
-        out.header();
+        if (!opts.continued()) out.header();
     }
 
     @Override

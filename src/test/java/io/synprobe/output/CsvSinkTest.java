@@ -37,6 +37,16 @@ class CsvSinkTest {
     }
 
     @Test
+    void aContinuedFileGetsNoSecondHeader() {
+        List<PortResult> first = RESULTS.subList(0, 2), rest = RESULTS.subList(2, 4);
+        String text = Fixtures.render(OutputFormat.CSV, Fixtures.opts(), first)
+                + Fixtures.render(OutputFormat.CSV, Fixtures.opts().continuing(true), rest);
+        List<List<String>> rows = Fixtures.csvRows(text);
+        assertEquals(5, rows.size(), text);
+        assertEquals(1, rows.stream().filter(r -> r.get(0).equals("ip")).count(), "one header: " + text);
+    }
+
+    @Test
     void onlyFilterKeepsHeaderAndSelectedRows() {
         OutputOptions opts = new OutputOptions(Set.of(PortState.FILTERED), Fixtures.BUILT_IN);
         List<List<String>> rows = Fixtures.csvRows(Fixtures.render(OutputFormat.CSV, opts, RESULTS));
