@@ -1,6 +1,8 @@
 package io.synprobe.output;
 
+import io.synprobe.result.PingListener;
 import io.synprobe.result.ResultSink;
+import io.synprobe.result.TraceListener;
 import io.synprobe.target.UsageException;
 
 import java.io.OutputStream;
@@ -93,12 +95,12 @@ public enum OutputFormat {
             return this;
         }
 
-        Kinds ping(Factory<? extends io.synprobe.result.PingListener> f) {
+        Kinds ping(Factory<? extends PingListener> f) {
             factories.put(ResultKind.PING, f);
             return this;
         }
 
-        Kinds trace(Factory<? extends io.synprobe.result.TraceListener> f) {
+        Kinds trace(Factory<? extends TraceListener> f) {
             factories.put(ResultKind.TRACE, f);
             return this;
         }

@@ -11,9 +11,9 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Base of the per-host formats (table, XML, grepable). Results arrive in any order, interleaved across hosts, so
@@ -26,7 +26,8 @@ import java.util.TreeMap;
 abstract class PerHostSink implements ResultSink {
     protected final OutputOptions opts;
     private final RecordWriter out;
-    private final Map<InetAddress, HostLedger> answered = new TreeMap<>(Addresses.ORDER);
+    /** Looked up once per result: hashed, sorted into address order only at the end. */
+    private final Map<InetAddress, HostLedger> answered = new HashMap<>();
     private SilentHosts silent;
     private ScanInfo info;
     private PortList ports;
@@ -138,7 +139,8 @@ abstract class PerHostSink implements ResultSink {
         long hosts = summary != null ? Math.max(summary.hosts(), answered.size()) : Math.max(info.hostCount(), answered.size());
         long up = summary != null ? summary.hostsUp() : answered.size();
         Finish finish = new Finish(end, elapsed, hosts, up, summary != null && !summary.interrupted());
-        for (HostLedger ledger : answered.values()) out.write(host(ledger.report(ports, complete), info, finish));
+        List<InetAddress> order = answered.keySet().stream().sorted(Addresses.ORDER).toList();
+        for (InetAddress ip : order) out.write(host(answered.get(ip).report(ports, complete), info, finish));
         String footer = footer(info, finish, downShown);
         if (!footer.isEmpty()) out.write(footer);
     }
