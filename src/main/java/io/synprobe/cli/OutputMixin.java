@@ -3,18 +3,23 @@ package io.synprobe.cli;
 import io.synprobe.output.OutputFormat;
 import io.synprobe.output.OutputOptions;
 import io.synprobe.output.OutputTarget;
+import io.synprobe.output.ResultKind;
 import io.synprobe.result.PortState;
 import io.synprobe.result.ResultSink;
 import io.synprobe.target.UsageException;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.util.Set;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
 
 /** Output options shared by the subcommands that report port results. */
 public final class OutputMixin {
     @Option(names = {"-o", "--output-format"}, paramLabel = "FORMAT", defaultValue = "table",
+            converter = FormatConverter.class,
             description = "table (default), jsonl, csv, xml (nmap-compatible) or grep (nmap grepable)")
-    String format;
+    OutputFormat format;
 
     @Option(names = "--output", paramLabel = "FILE", description = "write results to FILE instead of standard output")
     String file;
@@ -22,15 +27,27 @@ public final class OutputMixin {
     @Option(names = "--only", paramLabel = "STATES", description = "show only these states, e.g. open or open,filtered")
     String only;
 
+    @Option(names = "--show-down", description = "table, xml, grep: also list the hosts that never answered, one line each"
+            + " as soon as known (by default they are only counted, like nmap without -Pn)")
+    boolean showDown;
+
     @Option(names = {"-q", "--quiet"}, description = "no progress or summary on standard error")
     boolean quiet;
 
-    OutputFormat format() {
-        try {
-            return OutputFormat.parse(format);
-        } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage());
+    /** Parses a format name, so a bad one is a usage error naming it. */
+    static final class FormatConverter implements ITypeConverter<OutputFormat> {
+        @Override
+        public OutputFormat convert(String value) {
+            try {
+                return OutputFormat.parse(value);
+            } catch (UsageException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
         }
+    }
+
+    OutputFormat format() {
+        return format.requireSupport(ResultKind.SCAN);
     }
 
     Set<PortState> onlyStates() {
@@ -51,15 +68,19 @@ public final class OutputMixin {
         onlyStates();
     }
 
+    private OutputOptions options() {
+        return OutputOptions.only(onlyStates()).withShowDown(showDown);
+    }
+
     ResultSink open() throws IOException {
-        if (!append || file == null) return format().create(OutputTarget.open(file), OutputOptions.only(onlyStates()));
         OutputFormat f = format();
+        if (!append || file == null) return f.create(OutputTarget.open(file), options());
         if (f == OutputFormat.XML || f == OutputFormat.TABLE) {
             // one XML document or report cannot be continued: the resumed part gets a file of its own
             String part = file + ".resumed";
             System.err.println("synprobe: " + f.label() + " output cannot be appended to; the resumed part goes to " + part);
-            return f.create(OutputTarget.open(part), OutputOptions.only(onlyStates()));
+            return f.create(OutputTarget.open(part), options());
         }
-        return f.create(new java.io.FileOutputStream(file, true), OutputOptions.only(onlyStates()));
+        return f.create(new FileOutputStream(file, true), options().continuing(true));
     }
 }

@@ -1,8 +1,7 @@
 package io.synprobe.cli;
 
 import io.synprobe.target.Durations;
-import io.synprobe.output.PingJsonListener;
-import io.synprobe.output.PingTableListener;
+import io.synprobe.output.ResultKind;
 import io.synprobe.ping.ConnectPinger;
 import io.synprobe.ping.PingEngine;
 import io.synprobe.result.PingListener;
@@ -84,7 +83,7 @@ public final class PingCommand implements Callable<Integer> {
         if (iv.toNanos() < 1_000_000) throw ScanCommand.usage("--interval", spec.findOption("-i").originalStringValues().get(0), "at least 1ms");
         if (to.isZero()) throw ScanCommand.usage("--timeout", "0", "more than 0");
         if (ttl < 1 || ttl > 255) throw ScanCommand.usage("--ttl", String.valueOf(ttl), "1-255");
-        output.validate("ping");
+        output.validate(ResultKind.PING);
         TargetParser parser = network.parser();
         Set<InetAddress> addresses = new LinkedHashSet<>();
         for (String t : targets) {
@@ -114,6 +113,6 @@ public final class PingCommand implements Callable<Integer> {
     }
 
     private PingListener listener(OutputStream out) {
-        return output.jsonl() ? new PingJsonListener(out) : new PingTableListener(out);
+        return output.listener(ResultKind.PING, out);
     }
 }

@@ -1,8 +1,6 @@
 package io.synprobe.cli;
 
-import io.synprobe.target.Durations;
-import io.synprobe.output.TraceJsonListener;
-import io.synprobe.output.TraceTableListener;
+import io.synprobe.output.ResultKind;
 import io.synprobe.target.AddressRange;
 import io.synprobe.target.Ip;
 import io.synprobe.target.PortList;
@@ -70,7 +68,7 @@ public final class TraceCommand implements Callable<Integer> {
         }
         Duration to = timeout;
         if (to.toNanos() < 1_000_000) throw ScanCommand.usage("--timeout", to.toString(), "at least 1ms");
-        output.validate("trace");
+        output.validate(ResultKind.TRACE);
         TargetParser parser = network.parser();
         AddressRange r = parser.parse(target);
         if (r.count() != 1) throw new UsageException("trace takes a single address, not '" + target + "'");
@@ -82,7 +80,7 @@ public final class TraceCommand implements Callable<Integer> {
         try (Interrupts i = Interrupts.onInterrupt(engine::requestStop); RawLink link = TraceEngine.openLink(options)) {
             SudoDrop.afterSocketsOpen(nsPath);
             try (OutputStream out = output.open()) {
-                TraceListener listener = output.jsonl() ? new TraceJsonListener(out) : new TraceTableListener(out);
+                TraceListener listener = output.listener(ResultKind.TRACE, out);
                 return engine.run(link, listener) ? ExitCodes.OK : ExitCodes.FAILED;
             }
         }

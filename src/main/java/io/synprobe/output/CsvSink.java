@@ -6,39 +6,34 @@ import io.synprobe.result.ScanInfo;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.List;
 
-/** CSV (RFC 4180 quoting, LF line ends): a header, then one row per shown result as it arrives. */
+/** CSV: a header (unless the file is being continued), then one row per shown result as it arrives. */
 final class CsvSink implements ResultSink {
-    private static final String HEADER = "ip,port,proto,state,reason,ttl,rtt_us\n";
+    static final List<String> COLUMNS = List.of("ip", "port", "proto", "state", "reason", "ttl", "rtt_us");
 
-    private final RecordWriter out;
+    private final CsvRows out;
     private final OutputOptions opts;
 
     CsvSink(OutputStream out, OutputOptions opts) {
-        this.out = new RecordWriter(out);
+        this.out = new CsvRows(out, COLUMNS);
         this.opts = opts;
     }
 
     @Override
     public void begin(ScanInfo info) throws IOException {
-        out.write(HEADER);
+        if (!opts.continued()) out.header();
     }
 
     @Override
     public void accept(PortResult r) throws IOException {
         if (!opts.shows(r.state())) return;
-        out.write(String.join(",", field(Addresses.text(r.ip())), Integer.toString(r.port()), field(PortResult.PROTO),
-                field(r.state().label()), field(r.reason().label()), r.hasTtl() ? Integer.toString(r.ttl()) : "",
-                r.hasRtt() ? Long.toString(r.rttUs()) : "") + "\n");
+        out.row(Addresses.text(r.ip()), r.port(), PortResult.PROTO, r.state().label(), r.reason().label(),
+                r.hasTtl() ? r.ttl() : null, r.hasRtt() ? r.rttUs() : null);
     }
 
     @Override
     public void close() throws IOException {
         out.close();
-    }
-
-    static String field(String v) {
-        if (v.indexOf(',') < 0 && v.indexOf('"') < 0 && v.indexOf('\n') < 0 && v.indexOf('\r') < 0) return v;
-        return '"' + v.replace("\"", "\"\"") + '"';
     }
 }

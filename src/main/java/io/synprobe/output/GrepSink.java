@@ -4,10 +4,11 @@ import io.synprobe.result.PortResult;
 import io.synprobe.result.ScanInfo;
 
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.util.stream.Collectors;
 
-/** nmap's grepable output (-oG): one "Status" and one "Ports" line per host. */
-final class GrepSink extends BufferingSink {
+/** nmap's grepable output (-oG): one "Status" and one "Ports" line per answering host. */
+final class GrepSink extends PerHostSink {
     GrepSink(OutputStream out, OutputOptions opts) {
         super(out, opts);
     }
@@ -20,16 +21,25 @@ final class GrepSink extends BufferingSink {
 
     @Override
     protected String host(HostReport host, ScanInfo info, Finish finish) {
-        String prefix = "Host: " + Addresses.text(host.address()) + " ()\t";
+        String prefix = prefix(host.address());
         String ports = host.listed().stream().map(this::port).collect(Collectors.joining(", "));
-        StringBuilder s = new StringBuilder(prefix).append("Status: ").append(host.up() ? "Up" : "Down").append('\n')
-                .append(prefix).append("Ports: ").append(ports);
+        StringBuilder s = new StringBuilder(prefix).append("Status: Up\n").append(prefix).append("Ports: ").append(ports);
         // nmap names the ignored state only when there is exactly one.
         if (host.extra().size() == 1) {
             s.append("\tIgnored State: ").append(host.extra().get(0).state().label())
                     .append(" (").append(host.extra().get(0).count()).append(')');
         }
         return s.append('\n').toString();
+    }
+
+    /** As nmap -v -oG writes a down host: its status line only. */
+    @Override
+    protected String downHost(InetAddress ip) {
+        return prefix(ip) + "Status: Down\n";
+    }
+
+    private static String prefix(InetAddress ip) {
+        return "Host: " + Addresses.text(ip) + " ()\t";
     }
 
     /** port/state/protocol/owner/service/rpc info/version info/ */
@@ -39,7 +49,7 @@ final class GrepSink extends BufferingSink {
     }
 
     @Override
-    protected String footer(ScanInfo info, Finish f) {
+    protected String footer(ScanInfo info, Finish f, long downShown) {
         return "# synprobe done at " + NmapStyle.time(f.end()) + " -- "
                 + NmapStyle.doneSentence(f.hosts(), f.hostsUp(), f.elapsedMillis()) + "\n";
     }

@@ -1,20 +1,27 @@
 package io.synprobe.output;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.List;
 
-/** Builds one JSON object on one line; no JSON library is on the class path. */
+/**
+ * One JSON object on one line, for callers that build a record field by field (the check reports). The text is
+ * produced by jackson-core's generator, as in {@link JsonLines}; this only remembers the fields until asked.
+ */
 public final class Json {
-    private final StringBuilder s = new StringBuilder(128).append('{');
+    private final List<JsonLines.Fields> fields = new ArrayList<>();
 
     public Json field(String name, String value) {
-        key(name);
-        if (value == null) s.append("null");
-        else quote(value);
+        fields.add(g -> JsonLines.text(g, name, value));
         return this;
     }
 
     public Json field(String name, long value) {
-        key(name).append(value);
+        fields.add(g -> g.writeNumberField(name, value));
         return this;
     }
 
@@ -25,99 +32,59 @@ public final class Json {
     }
 
     public Json optional(String name, long value) {
-        key(name);
-        if (value < 0) s.append("null");
-        else s.append(value);
-        return this;
-    }
-
-    /** An array of numbers, null for each negative one (absent, as in {@link #optional}). */
-    Json optionals(String name, long[] values) {
-        key(name).append('[');
-        for (int i = 0; i < values.length; i++) {
-            if (i > 0) s.append(',');
-            if (values[i] < 0) s.append("null");
-            else s.append(values[i]);
-        }
-        s.append(']');
+        fields.add(g -> JsonLines.optional(g, name, value));
         return this;
     }
 
     /** A finite number with up to three decimals, or null for NaN and infinities. */
     public Json field(String name, double value) {
-        key(name);
-        if (Double.isNaN(value) || Double.isInfinite(value)) s.append("null");
-        else s.append(new java.math.BigDecimal(value).setScale(3, java.math.RoundingMode.HALF_UP).stripTrailingZeros().toPlainString());
+        fields.add(g -> JsonLines.decimal(g, name, value));
         return this;
     }
 
     public Json field(String name, boolean value) {
-        key(name).append(value);
+        fields.add(g -> g.writeBooleanField(name, value));
         return this;
     }
 
     public Json field(String name, List<String> values) {
-        key(name).append('[');
-        for (int i = 0; i < values.size(); i++) {
-            if (i > 0) s.append(',');
-            quote(values.get(i));
-        }
-        s.append(']');
+        fields.add(g -> {
+            g.writeArrayFieldStart(name);
+            for (String v : values) g.writeString(v);
+            g.writeEndArray();
+        });
         return this;
     }
 
     /** An array of nested objects. */
     public Json objects(String name, List<Json> values) {
-        key(name).append('[');
-        for (int i = 0; i < values.size(); i++) {
-            if (i > 0) s.append(',');
-            s.append(values.get(i).object());
-        }
-        s.append(']');
+        fields.add(g -> {
+            g.writeArrayFieldStart(name);
+            for (Json v : values) v.writeTo(g);
+            g.writeEndArray();
+        });
         return this;
+    }
+
+    private void writeTo(JsonGenerator g) throws IOException {
+        g.writeStartObject();
+        for (JsonLines.Fields f : fields) f.write(g);
+        g.writeEndObject();
     }
 
     /** The object, without a newline. */
     public String object() {
-        return s + "}";
+        StringWriter text = new StringWriter(128);
+        try (JsonGenerator g = JsonLines.FACTORY.createGenerator(text)) {
+            writeTo(g);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // writing to memory does not fail
+        }
+        return text.toString();
     }
 
     /** The object followed by a newline. */
     public String line() {
         return object() + "\n";
-    }
-
-    private StringBuilder key(String name) {
-        if (s.length() > 1) s.append(',');
-        quote(name);
-        return s.append(':');
-    }
-
-    private void quote(String v) {
-        s.append('"');
-        for (int i = 0; i < v.length(); i++) {
-            char c = v.charAt(i);
-            switch (c) {
-                case '"' -> s.append("\\\"");
-                case '\\' -> s.append("\\\\");
-                case '\n' -> s.append("\\n");
-                case '\r' -> s.append("\\r");
-                case '\t' -> s.append("\\t");
-                case '\b' -> s.append("\\b");
-                case '\f' -> s.append("\\f");
-                default -> {
-                    // Lone surrogates would not survive UTF-8 encoding, so they are kept as escapes.
-                    if (c < 0x20 || Character.isSurrogate(c) && !isPairAt(v, i)) s.append(String.format("\\u%04x", (int) c));
-                    else s.append(c);
-                }
-            }
-        }
-        s.append('"');
-    }
-
-    private static boolean isPairAt(String v, int i) {
-        char c = v.charAt(i);
-        if (Character.isHighSurrogate(c)) return i + 1 < v.length() && Character.isLowSurrogate(v.charAt(i + 1));
-        return i > 0 && Character.isHighSurrogate(v.charAt(i - 1));
     }
 }

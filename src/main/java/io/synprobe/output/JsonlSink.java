@@ -10,38 +10,65 @@ import java.io.OutputStream;
 
 /** JSON Lines: a "scan" object, one "port" object per shown result as it arrives, then a "summary" object. */
 final class JsonlSink implements ResultSink {
-    private final RecordWriter out;
+    private final JsonLines out;
     private final OutputOptions opts;
 
     JsonlSink(OutputStream out, OutputOptions opts) {
-        this.out = new RecordWriter(out);
+        this.out = new JsonLines(out);
         this.opts = opts;
     }
 
     @Override
     public void begin(ScanInfo info) throws IOException {
-        out.write(new Json().field("type", "scan").field("version", info.version())
-                .field("start", info.start().toString()).field("args", info.commandLine())
-                .field("hosts", info.hostCount()).field("ports", info.portCount())
-                .field("port_spec", info.portSpec()).field("scan_type", info.scanType()).line());
+        out.write(j -> {
+            j.writeStringField("type", "scan");
+            JsonLines.text(j, "version", info.version());
+            j.writeStringField("start", info.start().toString());
+            j.writeArrayFieldStart("args");
+            for (String a : info.commandLine()) j.writeString(a);
+            j.writeEndArray();
+            j.writeNumberField("hosts", info.hostCount());
+            j.writeNumberField("ports", info.portCount());
+            JsonLines.text(j, "port_spec", info.portSpec());
+            JsonLines.text(j, "scan_type", info.scanType());
+        });
     }
 
     @Override
     public void accept(PortResult r) throws IOException {
         if (!opts.shows(r.state())) return;
-        out.write(new Json().field("type", "port").field("ip", Addresses.text(r.ip())).field("port", r.port())
-                .field("proto", PortResult.PROTO).field("state", r.state().label())
-                .field("reason", r.reason().label()).optional("ttl", r.ttl()).optional("rtt_us", r.rttUs()).optionalText("error", r.error()).line());
+        out.write(j -> {
+            j.writeStringField("type", "port");
+            j.writeStringField("ip", Addresses.text(r.ip()));
+            j.writeNumberField("port", r.port());
+            j.writeStringField("proto", PortResult.PROTO);
+            j.writeStringField("state", r.state().label());
+            j.writeStringField("reason", r.reason().label());
+            JsonLines.optional(j, "ttl", r.ttl());
+            JsonLines.optional(j, "rtt_us", r.rttUs());
+            if (r.error() != null) j.writeStringField("error", r.error());
+        });
     }
 
     @Override
     public void end(ScanSummary s) throws IOException {
-        out.write(new Json().field("type", "summary").field("end", s.end().toString())
-                .field("elapsed_millis", s.elapsedMillis()).field("hosts", s.hosts()).field("hosts_up", s.hostsUp())
-                .field("probes_sent", s.probesSent()).field("retransmits", s.retransmits())
-                .field("replies", s.replies()).field("ignored", s.ignored()).field("open", s.open()).field("closed", s.closed())
-                .field("filtered", s.filtered()).field("interrupted", s.interrupted()).field("send_errors", s.sendErrors())
-                .optionalText("first_send_error", s.firstSendError()).line());
+        out.write(j -> {
+            j.writeStringField("type", "summary");
+            j.writeStringField("end", s.end().toString());
+            j.writeNumberField("elapsed_millis", s.elapsedMillis());
+            j.writeNumberField("hosts", s.hosts());
+            j.writeNumberField("hosts_up", s.hostsUp());
+            j.writeNumberField("probes_sent", s.probesSent());
+            j.writeNumberField("retransmits", s.retransmits());
+            j.writeNumberField("replies", s.replies());
+            j.writeNumberField("ignored", s.ignored());
+            j.writeNumberField("open", s.open());
+            j.writeNumberField("closed", s.closed());
+            j.writeNumberField("filtered", s.filtered());
+            j.writeBooleanField("interrupted", s.interrupted());
+            j.writeNumberField("send_errors", s.sendErrors());
+            if (s.firstSendError() != null) j.writeStringField("first_send_error", s.firstSendError());
+        });
     }
 
     @Override

@@ -11,11 +11,18 @@ import java.util.Set;
  *
  * @param only     states to print; null or empty means all. Hidden results still count in "Not shown" lines.
  * @param services port-to-name table for the formats that name services
+ * @param showDown the per-host formats also list the hosts that never answered, one line each, as soon as known
+ * @param continued the output continues an earlier part of the same run (a resumed scan appending to its file), so
+ *                 headers already written are not written again
  */
-public record OutputOptions(Set<PortState> only, ServiceNames services) {
+public record OutputOptions(Set<PortState> only, ServiceNames services, boolean showDown, boolean continued) {
     public OutputOptions {
         only = only == null || only.isEmpty() ? EnumSet.allOf(PortState.class) : EnumSet.copyOf(only);
         services = services == null ? ServiceNames.system() : services;
+    }
+
+    public OutputOptions(Set<PortState> only, ServiceNames services) {
+        this(only, services, false, false);
     }
 
     public static OutputOptions defaults() {
@@ -24,6 +31,14 @@ public record OutputOptions(Set<PortState> only, ServiceNames services) {
 
     public static OutputOptions only(Set<PortState> states) {
         return new OutputOptions(states, null);
+    }
+
+    public OutputOptions withShowDown(boolean show) {
+        return new OutputOptions(only, services, show, continued);
+    }
+
+    public OutputOptions continuing(boolean appending) {
+        return new OutputOptions(only, services, showDown, appending);
     }
 
     /** Parses a comma-separated list such as {@code open,closed}. */

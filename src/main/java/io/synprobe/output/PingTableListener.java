@@ -8,10 +8,10 @@ import java.io.OutputStream;
 import java.util.Locale;
 
 /** Ping for people: a line per probe outcome, a statistics block per target. */
-public final class PingTableListener implements PingListener {
+final class PingTableListener implements PingListener {
     private final RecordWriter out;
 
-    public PingTableListener(OutputStream out) {
+    PingTableListener(OutputStream out, OutputOptions opts) {
         this.out = new RecordWriter(out);
     }
 

@@ -7,13 +7,14 @@ import io.synprobe.result.PortState;
 import io.synprobe.result.ScanInfo;
 
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
 /** nmap-like report for people. The closing summary line is {@link SummaryLine}'s, for the CLI to print. */
-final class TableSink extends BufferingSink {
+final class TableSink extends PerHostSink {
     private static final List<String> HEADINGS = List.of("PORT", "STATE", "SERVICE", "REASON", "TTL", "RTT");
     private static final String ABSENT = "-";
 
@@ -26,21 +27,36 @@ final class TableSink extends BufferingSink {
         String address = Addresses.text(host.address());
         StringBuilder s = new StringBuilder(256).append("synprobe scan report for ").append(address).append('\n');
         PortResult reply = host.fastestReply();
-        if (reply == null) {
-            s.append("Host seems down.\n");
-        } else {
-            s.append("Host is up, received ").append(reply.reason().label());
-            if (reply.hasTtl()) s.append(" ttl ").append(reply.ttl());
-            if (reply.hasRtt()) s.append(" (").append(millis(reply.rttUs())).append(" latency)");
-            s.append(".\n");
-        }
+        s.append("Host is up, received ").append(reply.reason().label());
+        if (reply.hasTtl()) s.append(" ttl ").append(reply.ttl());
+        if (reply.hasRtt()) s.append(" (").append(millis(reply.rttUs())).append(" latency)");
+        s.append(".\n");
         if (host.listed().isEmpty() && host.scanned() > 0) {
             s.append("All ").append(host.scanned()).append(" scanned ports on ").append(address)
                     .append(" are in ignored states.\n");
         }
         if (!host.extra().isEmpty()) s.append(notShown(host)).append('\n');
+        if (host.unreported() > 0) {
+            s.append("No result for ").append(host.unreported())
+                    .append(" tcp ports in this partial run (not probed, or silent before the host first answered)\n");
+        }
         if (!host.listed().isEmpty()) appendTable(s, host.listed());
         return s.append('\n').toString();
+    }
+
+    @Override
+    protected String downHost(InetAddress ip) {
+        return "synprobe scan report for " + Addresses.text(ip) + " [host down]\n";
+    }
+
+    /** Said only when some host never answered: how many there were, and where they went. */
+    @Override
+    protected String footer(ScanInfo info, Finish f, long downShown) {
+        if (f.hostsDown() == 0) return "";
+        String done = NmapStyle.doneSentence(f.hosts(), f.hostsUp(), f.elapsedMillis());
+        if (downShown > 0 || opts.showDown()) return done + "\n";
+        return done + "; " + (f.hostsDown() == 1 ? "1 host" : f.hostsDown() + " hosts")
+                + " never answered and " + (f.hostsDown() == 1 ? "is" : "are") + " not shown (--show-down lists them)\n";
     }
 
     /** e.g. {@code Not shown: 59 closed tcp ports (reset), 38 filtered tcp ports (no-response)}. */

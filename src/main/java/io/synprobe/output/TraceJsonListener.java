@@ -1,9 +1,9 @@
 package io.synprobe.output;
 
-import io.synprobe.result.Reason;
 import io.synprobe.result.Hop;
-import io.synprobe.result.TraceListener;
+import io.synprobe.result.Reason;
 import io.synprobe.result.TraceInfo;
+import io.synprobe.result.TraceListener;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -13,11 +13,11 @@ import java.net.InetAddress;
  * probe's round trip in microseconds (null for a silent probe), and on the last hop the state (open, closed, or
  * filtered for an unreachable) with its reason; "state" and "reason" are null on the hops on the way.
  */
-public final class TraceJsonListener implements TraceListener {
-    private final RecordWriter out;
+final class TraceJsonListener implements TraceListener {
+    private final JsonLines out;
 
-    public TraceJsonListener(OutputStream out) {
-        this.out = new RecordWriter(out);
+    TraceJsonListener(OutputStream out, OutputOptions opts) {
+        this.out = new JsonLines(out);
     }
 
     @Override
@@ -27,16 +27,20 @@ public final class TraceJsonListener implements TraceListener {
 
     @Override
     public void hop(Hop hop) throws IOException {
-        long[] rtts = new long[hop.replies().size()];
-        for (int i = 0; i < rtts.length; i++) {
-            Hop.Reply r = hop.replies().get(i);
-            rtts[i] = r == null ? -1 : r.rttUs();
-        }
         InetAddress addr = hop.addr();
         Reason end = hop.end();
-        out.write(new Json().field("type", "hop").field("ttl", hop.ttl())
-                .field("addr", addr == null ? null : Addresses.text(addr)).optionals("rtt_us", rtts)
-                .field("state", end == null ? null : end.state().label())
-                .field("reason", end == null ? null : end.label()).line());
+        out.write(j -> {
+            j.writeStringField("type", "hop");
+            j.writeNumberField("ttl", hop.ttl());
+            JsonLines.text(j, "addr", addr == null ? null : Addresses.text(addr));
+            j.writeArrayFieldStart("rtt_us");
+            for (Hop.Reply r : hop.replies()) {
+                if (r == null) j.writeNull();
+                else j.writeNumber(r.rttUs());
+            }
+            j.writeEndArray();
+            JsonLines.text(j, "state", end == null ? null : end.state().label());
+            JsonLines.text(j, "reason", end == null ? null : end.label());
+        });
     }
 }

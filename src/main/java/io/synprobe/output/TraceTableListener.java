@@ -14,10 +14,10 @@ import java.util.Locale;
  * {@code *}; an address is repeated only when a probe was answered by another one than the previous probe. The
  * end of the path is marked {@code [open]}, {@code [closed]} or {@code [<unreachable reason>]}.
  */
-public final class TraceTableListener implements TraceListener {
+final class TraceTableListener implements TraceListener {
     private final RecordWriter out;
 
-    public TraceTableListener(OutputStream out) {
+    TraceTableListener(OutputStream out, OutputOptions opts) {
         this.out = new RecordWriter(out);
     }
 

@@ -47,7 +47,7 @@ class LocalRefusalLabTest {
     static int[] onTheWire(ScanLab lab, Path dir, Runnable action) throws Exception {
         Privileged.require("tcpdump");
         Path pcap = dir.resolve("wire.pcap");
-        Process tcpdump = new ProcessBuilder("ip", "netns", "exec", lab.targetNetns(), "tcpdump", "-i", "any", "-nn", "-U",
+        Process tcpdump = new ProcessBuilder("ip", "netns", "exec", lab.targetNetns(), "tcpdump", "-i", "any", "-nn", "-U", "-s", "512", "-B", "4096", "--immediate-mode",
                 "-w", pcap.toString(), "tcp and (dst port 7 or dst port 22)").redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         try {
             BufferedReader err = new BufferedReader(new InputStreamReader(tcpdump.getErrorStream()));

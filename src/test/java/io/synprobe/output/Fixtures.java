@@ -6,6 +6,10 @@ import io.synprobe.result.ResultSink;
 import io.synprobe.result.ScanInfo;
 import io.synprobe.result.ScanSummary;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -53,12 +57,48 @@ final class Fixtures {
         return list;
     }
 
+    /** A scan of {@code hosts} hosts on the ports of {@code spec}; an empty spec leaves the port list unknown. */
+    static ScanInfo info(long hosts, String spec) {
+        int ports = spec.isEmpty() ? 0 : io.synprobe.target.PortList.parse(spec).size();
+        return new ScanInfo(List.of("synprobe", "scan", "-p", spec), START, hosts, ports, spec, "syn", "0.1.0");
+    }
+
+    static long hosts(List<PortResult> results) {
+        return results.stream().map(PortResult::ip).distinct().count();
+    }
+
     static ScanSummary summary(List<PortResult> results) {
         long open = results.stream().filter(r -> r.state().label().equals("open")).count();
         long closed = results.stream().filter(r -> r.state().label().equals("closed")).count();
         long hosts = results.stream().map(PortResult::ip).distinct().count();
-        return new ScanSummary(START.plusMillis(1260), 1260, hosts, hosts, results.size(), 0, open + closed, 0,
+        long up = results.stream().filter(r -> r.reason() != Reason.NO_RESPONSE).map(PortResult::ip).distinct().count();
+        return new ScanSummary(START.plusMillis(1260), 1260, hosts, up, results.size(), 0, open + closed, 0,
                 open, closed, results.size() - open - closed, false);
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final CsvMapper CSV = new CsvMapper();
+
+    /** Every line parsed by Jackson as one JSON object; the text must end with a complete line. */
+    static List<JsonNode> jsonLines(String text) {
+        if (!text.isEmpty() && !text.endsWith("\n")) throw new AssertionError("last line is torn: " + text);
+        try (var lines = JSON.readerFor(JsonNode.class).<JsonNode>readValues(text)) {
+            List<JsonNode> list = lines.readAll();
+            if (list.size() != text.lines().count()) throw new AssertionError("one object per line: " + text);
+            for (JsonNode n : list) if (!n.isObject()) throw new AssertionError("not an object: " + n);
+            return list;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The rows of a CSV text as Jackson's CSV parser reads them. */
+    static List<List<String>> csvRows(String text) {
+        try (var rows = CSV.readerFor(String[].class).with(CsvParser.Feature.WRAP_AS_ARRAY).<String[]>readValues(text)) {
+            return rows.readAll().stream().map(List::of).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     static OutputOptions opts() {

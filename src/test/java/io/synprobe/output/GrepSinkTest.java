@@ -50,13 +50,19 @@ class GrepSinkTest {
     }
 
     @Test
-    void downHostsAndArgumentsWithLineBreaksStayOnePerLine() {
-        ScanInfo info = new ScanInfo(List.of("synprobe", "a\nb\tc"), Fixtures.START, 1, 1, "1", "syn", "0.1.0");
-        List<PortResult> r = List.of(Fixtures.silent("10.0.0.1", 1));
+    void downHostsAreLeftOutUnlessAskedForAndArgumentsWithLineBreaksStayOnePerLine() {
+        ScanInfo info = new ScanInfo(List.of("synprobe", "a\nb\tc"), Fixtures.START, 2, 1, "1", "syn", "0.1.0");
+        List<PortResult> r = List.of(Fixtures.silent("10.0.0.1", 1), result("10.0.0.2", 1, Reason.RESET, 64, 5));
         List<String> lines = Fixtures.render(OutputFormat.GREP, Fixtures.opts(), info, r, Fixtures.summary(r))
                 .lines().toList();
         assertTrue(lines.get(0).endsWith("as: synprobe a b c"), lines.get(0));
-        assertEquals("Host: 10.0.0.1 ()\tStatus: Down", lines.get(1));
-        assertEquals("Host: 10.0.0.1 ()\tPorts: 1/filtered/tcp//unknown///", lines.get(2));
+        assertEquals("Host: 10.0.0.2 ()\tStatus: Up", lines.get(1));
+        assertEquals(4, lines.size(), String.join("\n", lines));
+        assertTrue(lines.get(3).endsWith("-- 2 IP addresses (1 host up) scanned in 1.26 seconds"), lines.get(3));
+
+        lines = Fixtures.render(OutputFormat.GREP, Fixtures.opts().withShowDown(true), info, r, Fixtures.summary(r))
+                .lines().toList();
+        assertEquals("Host: 10.0.0.1 ()\tStatus: Down", lines.get(1), "as nmap -v -oG: the status line only");
+        assertEquals("Host: 10.0.0.2 ()\tStatus: Up", lines.get(2));
     }
 }

@@ -23,7 +23,7 @@ class HiddenResultsMemoryTest {
     void aMillionHiddenResultsKeepOnlyTheShownOnesAsObjects() throws Exception {
         for (OutputFormat format : List.of(OutputFormat.TABLE, OutputFormat.XML, OutputFormat.GREP)) {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            BufferingSink sink = (BufferingSink) format.create(bytes,
+            PerHostSink sink = (PerHostSink) format.create(bytes,
                     new OutputOptions(Set.of(PortState.OPEN), Fixtures.BUILT_IN));
             sink.begin(Fixtures.INFO);
             long hidden = 0;
@@ -60,10 +60,14 @@ class HiddenResultsMemoryTest {
     }
 
     @Test
-    void shownStatesAreStillKeptWhole() throws Exception {
-        BufferingSink sink = (BufferingSink) OutputFormat.TABLE.create(new ByteArrayOutputStream(), Fixtures.opts());
-        for (PortResult r : Fixtures.range("198.18.0.2", 1, 100, Reason.RESET, 64, 5)) sink.accept(r);
-        assertEquals(100, sink.retainedResults());
+    void shownStatesAreKeptWholeUpToTheFoldAndOpenOnesAlways() throws Exception {
+        PerHostSink sink = (PerHostSink) OutputFormat.TABLE.create(new ByteArrayOutputStream(), Fixtures.opts());
+        for (PortResult r : Fixtures.range("198.18.0.2", 1, 25, Reason.RESET, 64, 5)) sink.accept(r);
+        assertEquals(25, sink.retainedResults(), "25 closed ports are listed one per line");
+        sink.accept(Fixtures.result("198.18.0.2", 26, Reason.RESET, 64, 5));
+        assertEquals(0, sink.retainedResults(), "the 26th folds the state: no object per port any more");
+        for (PortResult r : Fixtures.range("198.18.0.2", 1000, 1099, Reason.SYN_ACK, 64, 5)) sink.accept(r);
+        assertEquals(100, sink.retainedResults(), "open ports are never folded");
         sink.close();
     }
 }

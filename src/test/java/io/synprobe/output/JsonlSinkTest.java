@@ -2,9 +2,9 @@ package io.synprobe.output;
 
 import static io.synprobe.output.Fixtures.result;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.synprobe.result.PortResult;
 import io.synprobe.result.PortState;
 import io.synprobe.result.Reason;
@@ -14,8 +14,8 @@ import io.synprobe.result.ScanInfo;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -26,49 +26,52 @@ class JsonlSinkTest {
             Fixtures.silent("198.18.0.2", 82),
             result("2001:db8::1", 443, Reason.ADMIN_PROHIBITED, 250, 1500));
 
-    private static List<Map<String, Object>> parseLines(String out) {
-        assertTrue(out.endsWith("\n"), "last line is complete");
-        return out.lines().map(MiniJson::object).toList();
+    private static List<String> names(JsonNode n) {
+        List<String> list = new ArrayList<>();
+        n.fieldNames().forEachRemaining(list::add);
+        return list;
     }
 
     @Test
     void writesScanPortAndSummaryObjects() {
-        List<Map<String, Object>> lines = parseLines(Fixtures.render(OutputFormat.JSONL, Fixtures.opts(), RESULTS));
+        String text = Fixtures.render(OutputFormat.JSONL, Fixtures.opts(), RESULTS);
+        List<JsonNode> lines = Fixtures.jsonLines(text);
         assertEquals(6, lines.size());
 
-        Map<String, Object> scan = lines.get(0);
-        assertEquals("scan", scan.get("type"));
-        assertEquals("0.1.0", scan.get("version"));
-        assertEquals("2026-01-02T03:04:05Z", scan.get("start"));
-        assertEquals(Fixtures.INFO.commandLine(), scan.get("args"));
-        assertEquals(2L, scan.get("hosts"));
-        assertEquals(100L, scan.get("ports"));
+        JsonNode scan = lines.get(0);
+        assertEquals(List.of("type", "version", "start", "args", "hosts", "ports", "port_spec", "scan_type"), names(scan),
+                "the field names the README documents, in order");
+        assertEquals("scan", scan.get("type").asText());
+        assertEquals("0.1.0", scan.get("version").asText());
+        assertEquals("2026-01-02T03:04:05Z", scan.get("start").asText());
+        List<String> args = new ArrayList<>();
+        scan.get("args").forEach(a -> args.add(a.asText()));
+        assertEquals(Fixtures.INFO.commandLine(), args);
+        assertEquals(2, scan.get("hosts").asLong());
+        assertEquals(100, scan.get("ports").asLong());
 
-        assertEquals(Map.of("type", "port", "ip", "198.18.0.2", "port", 22L, "proto", "tcp", "state", "open",
-                "reason", "syn-ack", "ttl", 64L, "rtt_us", 87L), lines.get(1));
-        Map<String, Object> silent = lines.get(3);
-        assertEquals("no-response", silent.get("reason"));
-        assertTrue(silent.containsKey("ttl") && silent.containsKey("rtt_us"));
-        assertNull(silent.get("ttl"));
-        assertNull(silent.get("rtt_us"));
-        assertEquals("2001:db8::1", lines.get(4).get("ip"));
+        assertEquals("{\"type\":\"port\",\"ip\":\"198.18.0.2\",\"port\":22,\"proto\":\"tcp\",\"state\":\"open\","
+                + "\"reason\":\"syn-ack\",\"ttl\":64,\"rtt_us\":87}", text.lines().toList().get(1), "byte for byte as before");
+        JsonNode silent = lines.get(3);
+        assertEquals("no-response", silent.get("reason").asText());
+        assertTrue(silent.get("ttl").isNull() && silent.get("rtt_us").isNull(), "absent values are present as null");
+        assertEquals("2001:db8::1", lines.get(4).get("ip").asText());
 
-        Map<String, Object> summary = lines.get(5);
-        assertEquals("summary", summary.get("type"));
-        assertEquals(Set.of("type", "end", "elapsed_millis", "hosts", "hosts_up", "probes_sent", "retransmits",
-                "replies", "ignored", "open", "closed", "filtered", "interrupted"), summary.keySet());
-        assertEquals(1L, summary.get("open"));
-        assertEquals(2L, summary.get("filtered"));
-        assertEquals(Boolean.FALSE, summary.get("interrupted"));
+        JsonNode summary = lines.get(5);
+        assertEquals(List.of("type", "end", "elapsed_millis", "hosts", "hosts_up", "probes_sent", "retransmits",
+                "replies", "ignored", "open", "closed", "filtered", "interrupted", "send_errors"), names(summary));
+        assertEquals(1, summary.get("open").asLong());
+        assertEquals(2, summary.get("filtered").asLong());
+        assertTrue(summary.get("interrupted").isBoolean() && !summary.get("interrupted").asBoolean());
     }
 
     @Test
     void onlyFilterDropsOtherStates() {
         OutputOptions onlyOpen = new OutputOptions(Set.of(PortState.OPEN), Fixtures.BUILT_IN);
-        List<Map<String, Object>> ports = parseLines(Fixtures.render(OutputFormat.JSONL, onlyOpen, RESULTS)).stream()
-                .filter(l -> l.get("type").equals("port")).toList();
+        List<JsonNode> ports = Fixtures.jsonLines(Fixtures.render(OutputFormat.JSONL, onlyOpen, RESULTS)).stream()
+                .filter(l -> l.get("type").asText().equals("port")).toList();
         assertEquals(1, ports.size());
-        assertEquals(22L, ports.get(0).get("port"));
+        assertEquals(22, ports.get(0).get("port").asInt());
     }
 
     @Test
@@ -78,7 +81,10 @@ class JsonlSinkTest {
         ScanInfo info = new ScanInfo(args, Fixtures.START, 1, 1, "1", "syn", "0.1.0");
         String out = Fixtures.render(OutputFormat.JSONL, Fixtures.opts(), info, List.of(), null);
         assertEquals(1, out.lines().count(), "control characters never break the line");
-        assertEquals(args, MiniJson.object(out.strip()).get("args"));
+        List<String> parsed = new ArrayList<>();
+        Fixtures.jsonLines(out).get(0).get("args").forEach(a -> parsed.add(a.asText()));
+        assertEquals(args, parsed);
+        assertTrue(out.contains("snow\u2603 \uD83D\uDE00"), "text outside ASCII stays readable UTF-8: " + out);
     }
 
     @Test
@@ -89,7 +95,7 @@ class JsonlSinkTest {
             for (int i = 0; i < RESULTS.size(); i++) {
                 sink.accept(RESULTS.get(i));
                 String soFar = bytes.toString(StandardCharsets.UTF_8);
-                assertEquals(i + 2, parseLines(soFar).size(), "whole lines only, nothing held back");
+                assertEquals(i + 2, Fixtures.jsonLines(soFar).size(), "whole lines only, nothing held back");
             }
         }
     }

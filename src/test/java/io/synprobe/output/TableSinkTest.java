@@ -19,8 +19,14 @@ import org.junit.jupiter.api.Test;
 class TableSinkTest {
     private static final String HOST = "198.18.0.2";
 
+    /** Rendered with no port list, so only what the results say is printed. */
     private static String table(List<PortResult> results) {
-        return Fixtures.render(OutputFormat.TABLE, Fixtures.opts(), results);
+        return table(Fixtures.opts(), results);
+    }
+
+    private static String table(OutputOptions opts, List<PortResult> results) {
+        return Fixtures.render(OutputFormat.TABLE, opts, Fixtures.info(Fixtures.hosts(results), ""), results,
+                Fixtures.summary(results));
     }
 
     private static List<String> lines(String out, String prefix) {
@@ -95,17 +101,54 @@ class TableSinkTest {
     }
 
     @Test
-    void hostLineUsesTheFastestReplyAndDownHostsSaySo() {
+    void hostLineUsesTheFastestReplyAndSilentHostsAreOnlyCounted() {
         List<PortResult> r = new ArrayList<>();
         r.add(result(HOST, 80, Reason.RESET, 64, 900));
         r.add(result(HOST, 22, Reason.SYN_ACK, 63, 87));
         r.add(Fixtures.silent(HOST, 23));
         r.addAll(range("198.18.0.1", 1, 40, Reason.NO_RESPONSE, -1, -1));
         String out = table(r);
-        assertEquals(List.of("Host seems down.", "Host is up, received syn-ack ttl 63 (0.087ms latency)."),
-                lines(out, "Host "));
-        assertTrue(out.contains("All 40 scanned ports on 198.18.0.1 are in ignored states.\n"
-                + "Not shown: 40 filtered tcp ports (no-response)\n"), out);
+        assertEquals(List.of("Host is up, received syn-ack ttl 63 (0.087ms latency)."), lines(out, "Host "));
+        assertEquals(List.of("synprobe scan report for 198.18.0.2"), lines(out, "synprobe scan report"));
+        assertTrue(out.endsWith("\n2 IP addresses (1 host up) scanned in 1.26 seconds; 1 host never answered and is"
+                + " not shown (--show-down lists them)\n"), out);
+    }
+
+    @Test
+    void aHostWhoseEveryPortAnsweredHasNoClosingCount() {
+        String out = table(List.of(result(HOST, 22, Reason.SYN_ACK, 64, 87)));
+        assertTrue(out.endsWith("0.087ms\n\n"), "no line about silent hosts when there are none: " + out);
+    }
+
+    @Test
+    void aCompleteRunNamesThePortsThatWereSilentBeforeTheHostAnswered() {
+        // 2 hosts x ports 1-30; .2's first three results were silent, before it had answered anything
+        List<PortResult> r = new ArrayList<>(range(HOST, 1, 3, Reason.NO_RESPONSE, -1, -1));
+        r.addAll(range("198.18.0.1", 1, 30, Reason.NO_RESPONSE, -1, -1));
+        r.addAll(range(HOST, 4, 21, Reason.RESET, 64, 10));
+        r.add(result(HOST, 22, Reason.SYN_ACK, 64, 10));
+        r.addAll(range(HOST, 23, 30, Reason.RESET, 64, 10));
+        String out = Fixtures.render(OutputFormat.TABLE, Fixtures.opts(), Fixtures.info(2, "1-30"), r, Fixtures.summary(r));
+        assertEquals(List.of("Not shown: 26 closed tcp ports (reset)"), lines(out, "Not shown"));
+        assertEquals(List.of("PORT", "1/tcp", "2/tcp", "3/tcp", "22/tcp"),
+                portTable(out).stream().map(l -> l.split(" +")[0]).toList());
+        assertTrue(portTable(out).get(1).contains(" filtered ") && portTable(out).get(1).contains(" no-response "),
+                portTable(out).get(1));
+        assertTrue(lines(out, "No result").isEmpty(), out);
+    }
+
+    @Test
+    void aPartialRunSaysHowManyPortsHaveNoResult() {
+        // the same scan, interrupted: port 30 of .2 and everything of .1 never came
+        List<PortResult> r = new ArrayList<>(range(HOST, 1, 3, Reason.NO_RESPONSE, -1, -1));
+        r.addAll(range(HOST, 4, 21, Reason.RESET, 64, 10));
+        r.add(result(HOST, 22, Reason.SYN_ACK, 64, 10));
+        r.addAll(range(HOST, 23, 29, Reason.RESET, 64, 10));
+        String out = Fixtures.render(OutputFormat.TABLE, Fixtures.opts(), Fixtures.info(2, "1-30"), r, null);
+        assertEquals(List.of("No result for 4 tcp ports in this partial run (not probed, or silent before the host"
+                + " first answered)"), lines(out, "No result"));
+        assertTrue(lines(out, "Not shown").isEmpty(), out);
+        assertEquals(1 + 25 + 1, portTable(out).size(), "25 closed and 1 open: the silent ones were not kept");
     }
 
     @Test
@@ -122,7 +165,7 @@ class TableSinkTest {
     void onlyFilterHidesStatesButStillCountsThem() {
         List<PortResult> r = List.of(result(HOST, 22, Reason.SYN_ACK, 64, 87), result(HOST, 23, Reason.RESET, 64, 90),
                 Fixtures.silent(HOST, 24), Fixtures.silent(HOST, 25));
-        String out = Fixtures.render(OutputFormat.TABLE, new OutputOptions(Set.of(PortState.OPEN), Fixtures.BUILT_IN), r);
+        String out = table(new OutputOptions(Set.of(PortState.OPEN), Fixtures.BUILT_IN), r);
         assertEquals(List.of("Not shown: 2 filtered tcp ports (no-response), 1 closed tcp ports (reset); "
                 + "hidden by state filter: closed, filtered"), lines(out, "Not shown"));
         assertEquals(2, portTable(out).size());

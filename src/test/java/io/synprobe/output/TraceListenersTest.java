@@ -54,13 +54,13 @@ class TraceListenersTest {
                  2  * * *
                  3  2001:db8:2::1  0.070 ms 2001:db8:2::7  0.071 ms *
                  4  * 2001:db8:3::2 [closed]  0.101 ms  0.099 ms
-                """, render(new TraceTableListener(out), out, PATH));
+                """, render(OutputFormat.TABLE.create(ResultKind.TRACE, out, Fixtures.opts()), out, PATH));
     }
 
     @Test
     void unreachableEndsAreNamedByTheirReason() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        String text = render(new TraceTableListener(out), out,
+        String text = render(OutputFormat.TABLE.create(ResultKind.TRACE, out, Fixtures.opts()), out,
                 hop(1, new Hop.Reply(ip("198.18.1.1"), 2000, Reason.HOST_UNREACH), null, null));
         assertEquals(" 1  198.18.1.1 [host-unreach]  2.000 ms * *", text.lines().toList().get(1));
     }
@@ -73,6 +73,7 @@ class TraceListenersTest {
                 {"type":"hop","ttl":2,"addr":null,"rtt_us":[null,null,null],"state":null,"reason":null}
                 {"type":"hop","ttl":3,"addr":"2001:db8:2::1","rtt_us":[70,71,null],"state":null,"reason":null}
                 {"type":"hop","ttl":4,"addr":"2001:db8:3::2","rtt_us":[null,101,99],"state":"closed","reason":"reset"}
-                """, render(new TraceJsonListener(out), out, PATH));
+                """, render(OutputFormat.JSONL.create(ResultKind.TRACE, out, Fixtures.opts()), out, PATH));
+        assertEquals(4, Fixtures.jsonLines(out.toString(StandardCharsets.UTF_8)).size(), "Jackson reads every line");
     }
 }

@@ -21,7 +21,6 @@ import org.junit.jupiter.api.Test;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
-import org.w3c.dom.NodeList;
 
 class XmlSinkTest {
     static Document parse(String xml) throws Exception {
@@ -73,13 +72,9 @@ class XmlSinkTest {
         assertEquals("1-100", info.getAttribute("services"));
 
         List<Element> hosts = children(run, "host");
-        assertEquals(2, hosts.size());
-        Element down = hosts.get(0);
-        assertEquals("198.18.0.1", child(down, "address").getAttribute("addr"), "hosts in address order");
-        assertEquals("down", child(down, "status").getAttribute("state"));
-        assertEquals(3, children(child(down, "ports"), "port").size(), "few filtered ports are listed");
+        assertEquals(1, hosts.size(), "like nmap without -Pn, a host that never answered is left out");
 
-        Element up = hosts.get(1);
+        Element up = hosts.get(0);
         Element status = child(up, "status");
         assertEquals("up", status.getAttribute("state"));
         assertEquals("syn-ack", status.getAttribute("reason"));
@@ -116,13 +111,49 @@ class XmlSinkTest {
     }
 
     @Test
+    void showDownWritesEachSilentHostAsSoonAsAllItsPortsWereSilent() throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        ScanInfo info = Fixtures.info(2, "1-3");
+        try (var sink = OutputFormat.XML.create(bytes, Fixtures.opts().withShowDown(true))) {
+            sink.begin(info);
+            sink.accept(Fixtures.silent("198.18.0.1", 1));
+            sink.accept(Fixtures.silent("198.18.0.1", 2));
+            assertTrue(!bytes.toString(StandardCharsets.UTF_8).contains("<host"), "not before its last port");
+            sink.accept(Fixtures.silent("198.18.0.1", 3));
+            assertTrue(bytes.toString(StandardCharsets.UTF_8).endsWith("<host><status state=\"down\" reason=\"no-response\""
+                    + " reason_ttl=\"0\"/>\n<address addr=\"198.18.0.1\" addrtype=\"ipv4\"/>\n<hostnames>\n</hostnames>\n</host>\n"),
+                    bytes.toString(StandardCharsets.UTF_8));
+            for (PortResult r : Fixtures.range("198.18.0.2", 1, 3, Reason.RESET, 64, 9)) sink.accept(r);
+        }
+        Element run = parse(bytes.toString(StandardCharsets.UTF_8)).getDocumentElement();
+        List<Element> hosts = children(run, "host");
+        assertEquals(List.of("down", "up"), hosts.stream().map(h -> child(h, "status").getAttribute("state")).toList());
+    }
+
+    @Test
     void closeWithoutEndStillLeavesAWellFormedDocument() throws Exception {
         String xml = Fixtures.render(OutputFormat.XML, Fixtures.opts(), Fixtures.INFO, twoHosts(), null);
         Element run = parse(xml).getDocumentElement();
-        assertEquals(2, children(run, "host").size());
+        assertEquals(1, children(run, "host").size());
         Element finished = child(child(run, "runstats"), "finished");
         assertEquals("error", finished.getAttribute("exit"));
         assertEquals("scan interrupted", finished.getAttribute("errormsg"));
+    }
+
+    @Test
+    void everyElementReadsBackThroughStax() throws Exception {
+        String xml = Fixtures.render(OutputFormat.XML, Fixtures.opts().withShowDown(true), Fixtures.INFO, twoHosts(),
+                Fixtures.summary(twoHosts()));
+        var reader = javax.xml.stream.XMLInputFactory.newDefaultFactory()
+                .createXMLStreamReader(new java.io.StringReader(xml));
+        List<String> elements = new ArrayList<>();
+        while (reader.hasNext()) {
+            if (reader.next() == javax.xml.stream.XMLStreamConstants.START_ELEMENT) elements.add(reader.getLocalName());
+        }
+        assertEquals(2, elements.stream().filter("host"::equals).count());
+        assertEquals(List.of("nmaprun", "scaninfo", "verbose", "debugging", "host", "status", "address", "hostnames"),
+                elements.subList(0, 8), "the down host comes first: it was written as soon as it was known");
+        assertEquals("hosts", elements.get(elements.size() - 1));
     }
 
     @Test
@@ -140,7 +171,8 @@ class XmlSinkTest {
         ScanInfo info = new ScanInfo(args, Fixtures.START, 1, 1, "1-2,<3>", "syn", "0.1.0&beta");
         String xml = Fixtures.render(OutputFormat.XML, Fixtures.opts(), info, List.of(), null);
         Element run = parse(xml).getDocumentElement();
-        assertEquals("synprobe --x=<a&b> \"q' tab\there bell\uFFFD -- snow\u2603", run.getAttribute("args"));
+        assertEquals("synprobe --x=<a&b> \"q' tab here bell\uFFFD -- snow\u2603", run.getAttribute("args"),
+                "tabs and line breaks become spaces (a reader would make them spaces anyway)");
         assertEquals("0.1.0&beta", run.getAttribute("version"));
         assertEquals("1-2,<3>", child(run, "scaninfo").getAttribute("services"));
     }
@@ -149,13 +181,11 @@ class XmlSinkTest {
     void onlyFilterFoldsHiddenStatesIntoExtraports() throws Exception {
         OutputOptions onlyOpen = new OutputOptions(Set.of(PortState.OPEN), Fixtures.BUILT_IN);
         Element run = parse(Fixtures.render(OutputFormat.XML, onlyOpen, twoHosts())).getDocumentElement();
-        Element host = children(run, "host").get(1);
+        Element host = children(run, "host").get(0);
         Element ports = child(host, "ports");
         assertEquals(List.of("22", "80"), children(ports, "port").stream().map(p -> p.getAttribute("portid")).toList());
-        Element down = children(run, "host").get(0);
-        NodeList none = child(down, "ports").getElementsByTagName("port");
-        assertEquals(0, none.getLength());
-        assertEquals("3", children(child(down, "ports"), "extraports").get(0).getAttribute("count"));
+        assertEquals(List.of("closed:66", "filtered:31"), children(ports, "extraports").stream()
+                .map(e -> e.getAttribute("state") + ":" + e.getAttribute("count")).toList());
     }
 
     @Test
