@@ -30,8 +30,8 @@ public final class PacketTrace {
     public static final int FIN = 0x01, SYN = 0x02, RST = 0x04, PSH = 0x08, ACK = 0x10, URG = 0x20, ECE = 0x40,
             CWR = 0x80;
     private static final String[] FLAG_NAMES = {"FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR"};
-    /** SYN, ACK, RST first: the order people read a handshake in. */
-    private static final int[] FLAG_ORDER = {SYN, ACK, RST, FIN, PSH, URG, ECE, CWR};
+    /** ACK last among the usual bits, as people say them: SYN|ACK, RST|ACK, FIN|PSH|ACK. */
+    private static final int[] FLAG_ORDER = {SYN, FIN, RST, PSH, URG, ACK, ECE, CWR};
     private static final int PROTO_ICMP = 1, PROTO_TCP = 6, PROTO_ICMPV6 = 58;
     private static final int MAX_OPTIONS = 40;
 
