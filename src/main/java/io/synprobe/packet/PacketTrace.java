@@ -69,6 +69,8 @@ public final class PacketTrace {
     public int window;
     public int checksum;
     public ChecksumStatus checksumStatus = ChecksumStatus.UNCHECKED;
+    /** What the checksum field (TCP or ICMP) should hold, computed over the packet; -1 when UNCHECKED. */
+    public int checksumCorrect = -1;
     public int urgent;
     public int payloadLength;
     // TCP options, in the order they appear: kind codes; values of the known ones below
@@ -126,6 +128,7 @@ public final class PacketTrace {
         srcPort = dstPort = dataOffset = flags = window = checksum = urgent = payloadLength = 0;
         seq = ack = 0;
         checksumStatus = ChecksumStatus.UNCHECKED;
+        checksumCorrect = -1;
         optionCount = 0;
         mss = windowScale = -1;
         sackPermitted = timestamps = false;
@@ -224,9 +227,16 @@ public final class PacketTrace {
         options(b, p + 20, Math.min(dataOffset, available) - 20);
         if (available < segmentLength) return;
         int partial = pseudo + PROTO_TCP + segmentLength;
+        checksumCorrect = correctSum(b, p, segmentLength, 16, partial);
         if (Checksums.fold(Checksums.sum(b, p, segmentLength, partial)) == 0) checksumStatus = ChecksumStatus.VALID;
         else if (checksum == (~Checksums.fold(partial) & 0xffff)) checksumStatus = ChecksumStatus.PARTIAL;
         else checksumStatus = ChecksumStatus.BAD;
+    }
+
+    /** The checksum over len bytes at p as if the 2-byte field at p + field were zero. */
+    private static int correctSum(ByteBuffer b, int p, int len, int field, int initial) {
+        int sum = Checksums.sum(b, p, field, initial);
+        return Checksums.fold(Checksums.sum(b, p + field + 2, len - field - 2, sum));
     }
 
     private void options(ByteBuffer b, int p, int len) {
@@ -276,6 +286,7 @@ public final class PacketTrace {
         checksum = u16(b, p + 2);
         if (available >= messageLength) {
             int initial = v6 ? pseudo + PROTO_ICMPV6 + messageLength : 0;
+            checksumCorrect = correctSum(b, p, messageLength, 2, initial);
             checksumStatus = Checksums.fold(Checksums.sum(b, p, messageLength, initial)) == 0
                     ? ChecksumStatus.VALID : ChecksumStatus.BAD;
         }
@@ -359,8 +370,8 @@ public final class PacketTrace {
                 flagNames(s, flags, '|');
                 s.append(" seq=").append(seq).append(" ack=").append(ack).append(" off=").append(dataOffset)
                         .append(" win=").append(window).append(" cksum=");
-                hex4(s, checksum).append('(').append(checksumLabel()).append(") urg=").append(urgent);
-                if (optionCount > 0) options(s.append(" opts=["), ',').append(']');
+                checksum(s).append(" urg=").append(urgent);
+                if (optionCount > 0) appendOptions(s.append(" opts=["), ',').append(']');
                 s.append(" data=").append(payloadLength);
             }
             case ICMP -> {
@@ -368,7 +379,7 @@ public final class PacketTrace {
                 Addresses.append(s, family, src).append(" > ");
                 Addresses.append(s, family, dst).append(" type=").append(icmpType).append(" code=").append(icmpCode)
                         .append(' ').append(icmpName()).append(" cksum=");
-                hex4(s, checksum).append('(').append(checksumLabel()).append(')');
+                checksum(s);
                 if (quotedTcp) {
                     s.append(" quoting TCP ");
                     endpoint(s, quotedFamily, quotedSrc, quotedSrcPort).append(" > ");
@@ -411,8 +422,16 @@ public final class PacketTrace {
         return s;
     }
 
+    private StringBuilder checksum(StringBuilder s) {
+        hex4(s, checksum).append('(').append(checksumLabel());
+        if (checksumStatus == ChecksumStatus.PARTIAL || checksumStatus == ChecksumStatus.BAD) {
+            hex4(s.append(", should be "), checksumCorrect);
+        }
+        return s.append(')');
+    }
+
     /** Options as tcpdump names them: mss 1460, sackOK, TS val 1 ecr 0, nop, wscale 7, sack 1, eol, opt-N. */
-    private StringBuilder options(StringBuilder s, char sep) {
+    public StringBuilder appendOptions(StringBuilder s, char sep) {
         for (int i = 0; i < optionCount; i++) {
             if (i > 0) s.append(sep);
             switch (optionKinds[i]) {
@@ -495,6 +514,7 @@ public final class PacketTrace {
             g.writeNumberField("checksum", checksum);
             g.writeStringField("checksum_status", checksumLabel());
             g.writeBooleanField("checksum_valid", checksumStatus == ChecksumStatus.VALID);
+            if (checksumCorrect >= 0) g.writeNumberField("checksum_correct", checksumCorrect);
             g.writeNumberField("urgent", urgent);
             g.writeObjectFieldStart("options");
             if (mss >= 0) g.writeNumberField("mss", mss);
@@ -514,6 +534,7 @@ public final class PacketTrace {
             g.writeNumberField("checksum", checksum);
             g.writeStringField("checksum_status", checksumLabel());
             g.writeBooleanField("checksum_valid", checksumStatus == ChecksumStatus.VALID);
+            if (checksumCorrect >= 0) g.writeNumberField("checksum_correct", checksumCorrect);
             if (quotedTcp) {
                 g.writeObjectFieldStart("quoted");
                 g.writeStringField("src", address(s, quotedFamily, quotedSrc));
