@@ -35,7 +35,7 @@ public final class Tcpdump implements AutoCloseable {
      * {@code filter}; returns once tcpdump says it is listening.
      */
     public static Tcpdump start(String netns, String device, String filter, Path pcap) {
-        List<String> cmd = List.of("ip", "netns", "exec", netns, "tcpdump", "-i", device, "-Q", "in", "-U", "-nn",
+        List<String> cmd = List.of("ip", "netns", "exec", netns, "tcpdump", "-i", device, "-Q", "in", "-U", "--immediate-mode", "-nn",
                 "-s", "0", "-w", pcap.toString(), filter);
         try {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
