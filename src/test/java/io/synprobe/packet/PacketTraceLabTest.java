@@ -86,7 +86,13 @@ class PacketTraceLabTest {
             seen.merge(t.family + " " + dir + " " + key, 1, Integer::sum);
             if (t.kind == Kind.TCP) seen.merge(t.checksumLabel() + " checksum", 1, Integer::sum);
             if (seen.get(t.family + " " + dir + " " + key) == 1) {
-                sample.append(block).append(t.line()).append("\n\n");
+                java.io.StringWriter json = new java.io.StringWriter();
+                try (com.fasterxml.jackson.core.JsonGenerator g = new com.fasterxml.jackson.core.JsonFactory().createGenerator(json)) {
+                    t.writeJson(g);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                sample.append(block).append(t.line()).append('\n').append(json).append("\n\n");
             }
         }
         return frames.size();
