@@ -646,6 +646,12 @@ public final class PacketTrace {
                 i = j;
             }
             if (bestLen < 2) bestStart = -1;
+            if (bestStart == 0 && (bestLen == 6 || (bestLen == 5 && group(a, 5) == 0xffff))) {
+                // IPv4-compatible and IPv4-mapped addresses end in a dotted quad, as inet_ntop writes them
+                s.append(bestLen == 5 ? "::ffff:" : "::");
+                return s.append(a[12] & 0xff).append('.').append(a[13] & 0xff).append('.').append(a[14] & 0xff)
+                        .append('.').append(a[15] & 0xff);
+            }
             for (int i = 0; i < 8; i++) {
                 if (i == bestStart) {
                     s.append("::");

@@ -72,6 +72,42 @@ class PacketTraceLabTest {
                 "both offloaded and complete checksums were judged: " + seen);
     }
 
+    /** What the runtime traces for a sent probe (ProbeBatch.craft) is byte for byte what reached the target. */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void craftedProbesAreTheBytesOnTheWire(@TempDir Path dir) throws Exception {
+        Privileged.require("ip", "nft", "tcpdump");
+        try (ScanLab lab = ScanLab.start(1);
+             io.synprobe.nativeio.RawSockets sockets = io.synprobe.nativeio.RawSockets.open(true, true, 40000, 40010,
+                     lab.proberNetnsPath())) {
+            io.synprobe.nativeio.ProbeBatch batch = new io.synprobe.nativeio.ProbeBatch(4);
+            byte[] p4 = java.net.InetAddress.getByName("198.18.0.1").getAddress();
+            byte[] t4 = java.net.InetAddress.getByName("198.18.0.2").getAddress();
+            byte[] p6 = java.net.InetAddress.getByName("2001:db8::1").getAddress();
+            byte[] t6 = java.net.InetAddress.getByName("2001:db8::2").getAddress();
+            batch.addSyn(p4, t4, 40001, 81, 0x01020304, 61, 0x4242, 1024, 1460);
+            batch.addSyn(p6, t6, 40002, 81, 0x05060708, 62, 0x0777, 2048, 1440);
+            batch.add(p4, t4, 40003, 82, 11, 22, 0x10, 63, 0x0101, 512, 0);
+            batch.add(p6, t6, 40004, 82, 33, 44, 0x14, 60, 0x0202, 0, 0);
+            List<Frame> frames;
+            try (Tcpdump cap = Tcpdump.start(lab.targetNetns(), "veth-" + lab.targetNetns(), "tcp and src portrange 40001-40004",
+                    dir.resolve("probes.pcap"))) {
+                sockets.send(batch);
+                Thread.sleep(500);
+                cap.close();
+                frames = cap.frames();
+            }
+            assertEquals(4, frames.size());
+            byte[] out = new byte[64];
+            for (Frame f : frames) {
+                int sport = ((f.ip()[f.ip()[0] >>> 4 == 4 ? 20 : 40] & 0xff) << 8) | (f.ip()[(f.ip()[0] >>> 4 == 4 ? 20 : 40) + 1] & 0xff);
+                int len = batch.craft(sport - 40001, out);
+                assertEquals(java.util.HexFormat.of().formatHex(out, 0, len), java.util.HexFormat.of().formatHex(f.ip()),
+                        "probe from port " + sport);
+            }
+        }
+    }
+
     private int compare(Tcpdump capture, Direction dir, long start, Map<String, Integer> seen, StringBuilder sample) {
         List<String> text = capture.verbose();
         List<Frame> frames = capture.frames();

@@ -70,6 +70,9 @@ class PacketTraceTest {
                     default -> ChecksumStatus.BAD;
                 };
                 assertEquals(expected, t.checksumStatus, mode + " " + pair[0]);
+                ByteBuffer good = Packets.tcp().from(pair[0], 80).to(pair[1], 40001).flags(Packets.RST | Packets.ACK).build();
+                int ipHeader = pair[0].contains(":") ? 40 : 20;
+                assertEquals(good.getShort(ipHeader + 16) & 0xffff, t.checksumCorrect, "the value the field should hold");
             }
         }
         ByteBuffer cut = Packets.tcp().truncateTo(30).build();
@@ -133,9 +136,10 @@ class PacketTraceTest {
     void ipv6AddressesAreWrittenAsInetNtopWritesThem() throws Exception {
         String[][] cases = {{"2001:db8::1", "2001:db8::1"}, {"::1", "::1"}, {"2001:db8:0:1:0:0:0:1", "2001:db8:0:1::1"},
                 {"1:0:0:2:0:0:0:3", "1:0:0:2::3"}, {"2001:db8:0:1:2:3:4:5", "2001:db8:0:1:2:3:4:5"},
-                {"1:0:0:2:2:0:0:3", "1::2:2:0:0:3"}, {"0:0:0:0:0:0:0:0", "::"}, {"fe80:0:0:0:0:0:0:0", "fe80::"}};
+                {"1:0:0:2:2:0:0:3", "1::2:2:0:0:3"}, {"0:0:0:0:0:0:0:0", "::"}, {"fe80:0:0:0:0:0:0:0", "fe80::"}, {"::2", "::2"},
+                {"::ffff:0:0", "::ffff:0.0.0.0"}, {"0:0:0:0:0:0:102:304", "::1.2.3.4"}};
         for (String[] c : cases) {
-            byte[] a = InetAddress.getByName(c[0]).getAddress();
+            byte[] a = Packets.addr(c[0]);
             assertEquals(c[1], PacketTrace.Addresses.append(new StringBuilder(), 6, a).toString(), c[0]);
         }
     }
