@@ -22,12 +22,31 @@ public final class Tcpdump implements AutoCloseable {
     public record Frame(long nanos, byte[] ip) {
     }
 
-    private final Process process;
-    private final Path pcap;
+    /**
+     * Enough for every header the labs send; a small snapshot length keeps libpcap's ring slots small, so a burst
+     * of probes does not overflow the ring ("packets dropped by kernel" with the default 256 KiB slots).
+     */
+    public static final int SNAPLEN = 512;
 
-    private Tcpdump(Process process, Path pcap) {
+    private final Process process;
+    private final StringBuffer output = new StringBuffer();
+    private final Thread reader;
+    private final Path pcap;
+    private int dropped = -1;
+
+    private Tcpdump(Process process, BufferedReader out, Path pcap) {
         this.process = process;
         this.pcap = pcap;
+        // tcpdump reports its drops only as it exits: read everything as it comes
+        this.reader = new Thread(() -> {
+            try {
+                for (String line; (line = out.readLine()) != null; ) output.append(line).append('\n');
+            } catch (IOException e) {
+                // closed by destroy(): what was read is kept
+            }
+        }, "tcpdump-output");
+        reader.setDaemon(true);
+        reader.start();
     }
 
     /**
@@ -36,7 +55,7 @@ public final class Tcpdump implements AutoCloseable {
      */
     public static Tcpdump start(String netns, String device, String filter, Path pcap) {
         List<String> cmd = List.of("ip", "netns", "exec", netns, "tcpdump", "-i", device, "-Q", "in", "-U", "--immediate-mode", "-nn",
-                "-s", "0", "-w", pcap.toString(), filter);
+                "-s", Integer.toString(SNAPLEN), "-B", "4096", "-w", pcap.toString(), filter);
         try {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
@@ -45,21 +64,34 @@ public final class Tcpdump implements AutoCloseable {
                 p.destroyForcibly();
                 throw new IllegalStateException("tcpdump did not start: " + line);
             }
-            return new Tcpdump(p, pcap);
+            return new Tcpdump(p, r, pcap);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    /** Stops the capture (SIGTERM; tcpdump flushes the file). */
+    /** Stops the capture (SIGTERM; tcpdump flushes the file and reports its drops). */
     @Override
     public void close() {
-        process.destroy();
+        if (dropped >= 0) return;
+        // SIGTERM by pid, not Process.destroy(), which would also close the pipe tcpdump reports its drops on
+        Shell.run(List.of("kill", "-TERM", Long.toString(process.pid())), null, 10);
         try {
             if (!process.waitFor(5, TimeUnit.SECONDS)) process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            reader.join(5000);
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^(\\d+) packets? dropped by kernel")
+                    .matcher(output);
+            dropped = m.find() ? Integer.parseInt(m.group(1)) : Integer.MAX_VALUE;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** A capture that lost packets cannot show that a packet was absent: refuse to read one. */
+    private void requireComplete() {
+        close();
+        if (dropped == Integer.MAX_VALUE) throw new IllegalStateException("tcpdump did not report its drops: " + output);
+        if (dropped != 0) throw new IllegalStateException("tcpdump dropped " + dropped + " packets; the capture is incomplete");
     }
 
     public Path pcap() {
@@ -68,6 +100,7 @@ public final class Tcpdump implements AutoCloseable {
 
     /** tcpdump's -vv decode of the file, absolute sequence numbers, split into one text block per packet. */
     public List<String> verbose() {
+        requireComplete();
         String text = Shell.check("tcpdump", "-vv", "-nn", "-S", "-r", pcap.toString());
         List<String> blocks = new ArrayList<>();
         StringBuilder cur = null;
@@ -85,6 +118,7 @@ public final class Tcpdump implements AutoCloseable {
 
     /** The packets of the file (Ethernet link type), in order. */
     public List<Frame> frames() {
+        requireComplete();
         try {
             ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(pcap));
             int magic = b.order(ByteOrder.LITTLE_ENDIAN).getInt(0);
