@@ -37,7 +37,9 @@ class GreetingListenerLabTest {
                 for (String target : List.of("198.18.0.2", "198.18.0.2", "198.18.0.2", "2001:db8::2", "2001:db8::2")) {
                     SocketChannel c = connect(lab, target, 2525);
                     open.add(c);
-                    assertArrayEquals(greeter.greetingBytes(), readGreeting(c, greeter.greetingBytes().length), target);
+                    byte[] got = readGreeting(c, greeter.greetingBytes().length);
+                    assertArrayEquals(greeter.greetingBytes(), got, target);
+                    assertEquals("220 synprobe lab ESMTP ready\\r\\n", Banner.escape(got), "the banner as reported");
                 }
                 open.add(connect(lab, "2001:db8::2", 2222));
                 assertThrows(ConnectException.class, () -> connect(lab, "198.18.0.2", 2626), "nobody listens on 2626");
