@@ -125,6 +125,11 @@ SP_API int sp_open_send(int family) {
     return fd;
 }
 
+SP_API int sp_set_mark(int fd, int mark) {
+    if (setsockopt(fd, SOL_SOCKET, SO_MARK, &mark, sizeof mark) < 0) return -errno;
+    return 0;
+}
+
 SP_API int sp_open_recv(int family, int kind, int rcvbuf_bytes) {
     int af = family == 6 ? AF_INET6 : family == 4 ? AF_INET : -1;
     if (af < 0) return -EAFNOSUPPORT;

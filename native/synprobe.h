@@ -52,6 +52,9 @@ SP_API int sp_filter_tcp_ports(int fd, int family, int port_lo, int port_hi);
  * the device instead of when the batch was handed over. Costs an extra system call per batch. */
 SP_API int sp_enable_tx_timestamps(int fd);
 SP_API int sp_close(int fd);
+/* SO_MARK on a socket: packets it sends carry the mark, so a run's own nftables rules can tell them from the
+ * kernel's (needs CAP_NET_ADMIN or, from Linux 5.17, CAP_NET_RAW). */
+SP_API int sp_set_mark(int fd, int mark);
 /* Crafts and sends n probes (sendmmsg per run of one family). Returns n, or -errno when the arguments are
  * bad; a probe that could not be sent has -errno in its SP_PROBE_TS field. */
 SP_API int sp_send_batch(int fd4, int fd6, uint8_t *probes, int n);

@@ -24,6 +24,9 @@ public interface LibSynprobe {
     int sp_close(int fd);
 
     @IgnoreError
+    int sp_set_mark(int fd, int mark);
+
+    @IgnoreError
     int sp_send_batch(int fd4, int fd6, Pointer probes, int n);
 
     @IgnoreError

@@ -114,6 +114,28 @@ public final class ProbeBatch {
         buf.get(i * PROBE_SIZE + PROBE_DST, out, 0, out.length);
     }
 
+    private ByteBuffer craftIn, craftOut;
+    private Pointer craftInPtr, craftOutPtr;
+
+    /**
+     * Writes probe i as the IP packet the shim sends, header first, into out (64 bytes suffice); returns its
+     * length. For --packet-trace; allocates only on the first call.
+     */
+    public int craft(int i, byte[] out) {
+        if (craftIn == null) {
+            craftIn = ByteBuffer.allocateDirect(PROBE_SIZE).order(ByteOrder.nativeOrder());
+            craftOut = ByteBuffer.allocateDirect(128);
+            Runtime rt = Runtime.getRuntime(NativeLoader.lib());
+            craftInPtr = Pointer.wrap(rt, craftIn);
+            craftOutPtr = Pointer.wrap(rt, craftOut);
+        }
+        craftIn.put(0, buf, i * PROBE_SIZE, PROBE_SIZE);
+        int len = NativeLoader.lib().sp_craft(craftInPtr, craftOutPtr, craftOut.capacity());
+        if (len < 0) throw new IllegalArgumentException("probe " + i + " cannot be crafted: errno " + -len);
+        craftOut.get(0, out, 0, len);
+        return len;
+    }
+
     /** For links that do not go through the shim (tests): what the shim writes back after a send. */
     public void setSendTimestamp(int i, long realtimeNsOrMinusErrno) {
         buf.putLong(i * PROBE_SIZE + PROBE_TS, realtimeNsOrMinusErrno);

@@ -98,6 +98,13 @@ public final class RawSockets implements RawLink {
         return fd;
     }
 
+    /** Marks every packet the send sockets send (SO_MARK), so nftables rules of this run can recognise them. */
+    public void setMark(int mark) {
+        for (int fd : new int[] {send4, send6}) {
+            if (fd >= 0) check("setting the socket mark", lib.sp_set_mark(fd, mark));
+        }
+    }
+
     @Override
     public void send(ProbeBatch batch) {
         if (batch.size() == 0) return;
