@@ -72,15 +72,26 @@ public final class OutputMixin {
         return OutputOptions.only(onlyStates()).withShowDown(showDown);
     }
 
+    /** The stream the results go to, once {@link #open} has made it. */
+    private volatile java.io.OutputStream stream;
+
+    java.io.OutputStream stream() {
+        return stream;
+    }
+
+    boolean jsonl() {
+        return format() == OutputFormat.JSONL;
+    }
+
     ResultSink open() throws IOException {
         OutputFormat f = format();
-        if (!append || file == null) return f.create(OutputTarget.open(file), options());
+        if (!append || file == null) return f.create(stream = OutputTarget.open(file), options());
         if (f == OutputFormat.XML || f == OutputFormat.TABLE) {
             // one XML document or report cannot be continued: the resumed part gets a file of its own
             String part = file + ".resumed";
             System.err.println("synprobe: " + f.label() + " output cannot be appended to; the resumed part goes to " + part);
             return f.create(OutputTarget.open(part), options());
         }
-        return f.create(new FileOutputStream(file, true), options().continuing(true));
+        return f.create(stream = new FileOutputStream(file, true), options().continuing(true));
     }
 }

@@ -70,6 +70,9 @@ public final class PingCommand implements Callable<Integer> {
     @Mixin
     StreamOutputMixin output;
 
+    @Mixin
+    PacketTraceMixin packetTrace;
+
     @Option(names = {"--connect", "-sT"}, description = "time the kernel's connect() instead of raw SYNs (no privileges needed)")
     boolean connect;
 
@@ -106,6 +109,7 @@ public final class PingCommand implements Callable<Integer> {
         try (Interrupts i = Interrupts.onInterrupt(engine::requestStop); RawLink link = PingEngine.openLink(options)) {
             SudoDrop.afterSocketsOpen(nsPath);
             try (OutputStream out = output.open()) {
+                engine.observe(packetTrace.observer(output.jsonl() ? () -> out : null));
                 boolean all = engine.run(link, listener(out));
                 return all ? ExitCodes.OK : ExitCodes.FAILED;
             }

@@ -90,6 +90,9 @@ public final class ScanCommand implements Callable<Integer> {
     @Mixin
     OutputMixin output;
 
+    @Mixin
+    PacketTraceMixin packetTrace;
+
     @Option(names = "--resume", paramLabel = "FILE", description = "continue the interrupted scan described by FILE, appending to its output")
     Path resume;
 
@@ -132,6 +135,7 @@ public final class ScanCommand implements Callable<Integer> {
                 connect ? "connect" : scanType, VersionProvider.version());
         ScanEngine syn = connect ? null : new ScanEngine(opts);
         if (syn != null && resumePoint != null) syn.resumeFrom(resumePoint);
+        if (syn != null) syn.observe(packetTrace.observer(output.jsonl() ? output::stream : null));
         ScanSummary summary = connect ? scan(new ConnectScanner(opts), info) : scan(syn, opts, info);
         if (!output.quiet) {
             System.err.println(io.synprobe.output.SummaryLine.format(summary, ports.size()));

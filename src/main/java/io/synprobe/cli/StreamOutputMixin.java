@@ -22,6 +22,10 @@ public final class StreamOutputMixin {
         format.requireSupport(kind);
     }
 
+    boolean jsonl() {
+        return format == OutputFormat.JSONL;
+    }
+
     /** The file appears with the first line written, so a run refused for privileges leaves none. */
     OutputStream open() {
         return OutputTarget.openOnFirstWrite(file);

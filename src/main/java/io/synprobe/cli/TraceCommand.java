@@ -59,6 +59,9 @@ public final class TraceCommand implements Callable<Integer> {
     @Mixin
     StreamOutputMixin output;
 
+    @Mixin
+    PacketTraceMixin packetTrace;
+
     @Override
     public Integer call() throws Exception {
         int p = port;
@@ -81,6 +84,7 @@ public final class TraceCommand implements Callable<Integer> {
             SudoDrop.afterSocketsOpen(nsPath);
             try (OutputStream out = output.open()) {
                 TraceListener listener = output.listener(ResultKind.TRACE, out);
+                engine.observe(packetTrace.observer(output.jsonl() ? () -> out : null));
                 return engine.run(link, listener) ? ExitCodes.OK : ExitCodes.FAILED;
             }
         }

@@ -8,7 +8,7 @@ import io.synprobe.probe.ProbeModule;
 import io.synprobe.result.ResultSink;
 import io.synprobe.result.ScanInfo;
 import io.synprobe.result.ScanSummary;
-import io.synprobe.runtime.PacketObserver;
+import io.synprobe.packet.PacketObserver;
 import io.synprobe.runtime.ProbeRuntime;
 import io.synprobe.runtime.SourcePorts;
 import java.io.IOException;

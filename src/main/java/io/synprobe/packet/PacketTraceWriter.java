@@ -16,9 +16,11 @@ import java.nio.ByteBuffer;
  * <p>Create it only when tracing is on; the loops call it only then. Methods are synchronized so a send thread
  * and a receive thread can share one writer; nothing else may write to the generator concurrently.
  */
-public final class PacketTraceWriter {
+public final class PacketTraceWriter implements PacketObserver {
     private final Appendable text;
     private final JsonGenerator json;
+    private final java.io.OutputStream jsonOut;
+    private final java.io.ByteArrayOutputStream jsonBuffer = new java.io.ByteArrayOutputStream(512);
     private final long startRealtimeNs;
     private final PacketTrace trace = new PacketTrace();
     private final StringBuilder line = new StringBuilder(256);
@@ -27,16 +29,26 @@ public final class PacketTraceWriter {
 
     /**
      * @param text            where lines go (System.err), or null for none
-     * @param json            the run's JSONL generator (-o jsonl), or null
+     * @param jsonOut         the run's JSONL stream (-o jsonl), or null; each record reaches it in one write, so
+     *                        records of the results written by another thread never tear it
      * @param startRealtimeNs the run's start on the wire clock (WireClock.realtimeNs())
      */
-    public PacketTraceWriter(Appendable text, JsonGenerator json, long startRealtimeNs) {
+    public PacketTraceWriter(Appendable text, java.io.OutputStream jsonOut, long startRealtimeNs) {
         this.text = text;
-        this.json = json;
+        this.jsonOut = jsonOut;
         this.startRealtimeNs = startRealtimeNs;
+        try {
+            this.json = jsonOut == null ? null
+                    : new com.fasterxml.jackson.core.JsonFactory().disable(com.fasterxml.jackson.core.JsonGenerator.Feature.AUTO_CLOSE_TARGET)
+                            .createGenerator(jsonBuffer);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (json != null) json.setRootValueSeparator(null);
     }
 
     /** Probe i of a batch that was just sent: crafted again by the shim exactly as it went out. */
+    @Override
     public synchronized void sent(ProbeBatch batch, int i) {
         int len = batch.craft(i, crafted);
         long ts = batch.sendTimestamp(i);
@@ -45,6 +57,7 @@ public final class PacketTraceWriter {
     }
 
     /** Packet i of a received batch. */
+    @Override
     public synchronized void received(ReplyBatch batch, int i) {
         trace.decode(Direction.RECEIVED, batch.timestamp(i) - startRealtimeNs, batch.packets(), batch.packetOffset(i),
                 batch.packetLength(i));
@@ -67,7 +80,11 @@ public final class PacketTraceWriter {
             }
             if (json != null) {
                 trace.writeJson(json);
-                json.writeRaw('\n');
+                json.flush();
+                jsonBuffer.write('\n');
+                jsonBuffer.writeTo(jsonOut);
+                jsonBuffer.reset();
+                jsonOut.flush();
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

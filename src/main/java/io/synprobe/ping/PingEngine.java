@@ -6,7 +6,7 @@ import io.synprobe.nativeio.Routes;
 import io.synprobe.nativeio.WireClock;
 import io.synprobe.probe.SynModule;
 import io.synprobe.result.PingListener;
-import io.synprobe.runtime.PacketObserver;
+import io.synprobe.packet.PacketObserver;
 import io.synprobe.runtime.ProbeRuntime;
 import io.synprobe.runtime.SourcePorts;
 import java.io.IOException;

@@ -4,6 +4,7 @@ import io.synprobe.nativeio.Errno;
 import io.synprobe.nativeio.RawLink;
 import io.synprobe.nativeio.ReplyBatch;
 import io.synprobe.packet.DecodedReply;
+import io.synprobe.packet.PacketObserver;
 import io.synprobe.probe.Classifier;
 import io.synprobe.probe.Cookies;
 import io.synprobe.probe.ProbeModule;

@@ -20,9 +20,9 @@ class PacketTraceWriterTest {
     void sentProbesAndReceivedRepliesBecomeLinesAndRecords() throws Exception {
         long start = 1_700_000_000_000_000_000L;
         StringBuilder text = new StringBuilder();
-        StringWriter out = new StringWriter();
-        try (JsonGenerator g = new JsonFactory().createGenerator(out)) {
-            PacketTraceWriter w = new PacketTraceWriter(text, g, start);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        {
+            PacketTraceWriter w = new PacketTraceWriter(text, out, start);
             ProbeBatch probes = new ProbeBatch(2);
             byte[] us = InetAddress.getByName("198.18.0.1").getAddress(), them = InetAddress.getByName("198.18.0.2").getAddress();
             probes.addSyn(us, them, 40000, 22, 0x1234, 64, 99, 1024, 1460);

@@ -1,4 +1,4 @@
-package io.synprobe.runtime;
+package io.synprobe.packet;
 
 import io.synprobe.nativeio.ProbeBatch;
 import io.synprobe.nativeio.ReplyBatch;
