@@ -3,11 +3,13 @@ package io.synprobe.serve;
 import java.util.Arrays;
 
 /**
- * The last {@link #SIZE} probe outcomes of one target, for the status page: RTTs in microseconds, -1 for a
- * probe that got no answer. Fixed size whatever the uptime.
+ * The last {@link #SIZE} probe outcomes of one target, for the status page: RTTs in microseconds, or
+ * {@link #NO_ANSWER}, or {@link #OTHER_ANSWER} (an ICMP error: an answer, but no RTT of the target's TCP).
+ * Fixed size whatever the uptime.
  */
 final class RecentResults {
     static final int SIZE = 300;
+    static final long NO_ANSWER = -1, OTHER_ANSWER = -2;
     private final long[] rttUs = new long[SIZE];
     private int next;
     private int count;
@@ -36,6 +38,6 @@ final class RecentResults {
     /** Percent of the window's probes that got no answer, or NaN for an empty window. */
     static double lossPercent(long[] window) {
         if (window.length == 0) return Double.NaN;
-        return 100.0 * Arrays.stream(window).filter(v -> v < 0).count() / window.length;
+        return 100.0 * Arrays.stream(window).filter(v -> v == NO_ANSWER).count() / window.length;
     }
 }

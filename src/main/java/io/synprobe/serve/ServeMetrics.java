@@ -103,7 +103,8 @@ final class ServeMetrics {
                     lastRtt.labelValues(l).set(e.rttUs() / 1e6);
                     t.lastRttUs = e.rttUs();
                 }
-                t.recent.add(tcp ? Math.max(0, e.rttUs()) : -1);
+                t.recent.add(tcp ? Math.max(0, e.rttUs())
+                        : e.type() == PingEvent.Type.REPLY ? RecentResults.OTHER_ANSWER : RecentResults.NO_ANSWER);
                 up.labelValues(l).set(tcp ? 1 : 0);
                 PortState state = e.state();
                 String reason = e.reason() == null ? "unknown" : e.reason().label();

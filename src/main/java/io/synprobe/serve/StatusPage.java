@@ -46,8 +46,8 @@ final class StatusPage implements HttpHandler {
         s.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
                 .append("<meta http-equiv=\"refresh\" content=\"").append(REFRESH_SECONDS).append("\">")
                 .append("<title>synprobe serve</title><style>")
-                .append("body{font-family:sans-serif;margin:1.5em;color:#222}")
-                .append("table{border-collapse:collapse}th,td{padding:.35em .8em;border-bottom:1px solid #ddd;text-align:right}")
+                .append("body{font-family:sans-serif;font-size:14px;margin:1.2em;color:#222}h1{font-size:1.5em;margin:0 0 .3em}")
+                .append("table{border-collapse:collapse}th,td{padding:.3em .7em;border-bottom:1px solid #ddd;text-align:right;white-space:nowrap}td svg{vertical-align:middle}")
                 .append("th{background:#f3f3f3}td.l,th.l{text-align:left}")
                 .append(".open{color:#1a7f37;font-weight:bold}.closed{color:#9a6700;font-weight:bold}")
                 .append(".filtered,.unknown{color:#cf222e;font-weight:bold}.small{color:#666;font-size:.85em}")
@@ -57,13 +57,13 @@ final class StatusPage implements HttpHandler {
                 .append(" probes; this page refreshes every ").append(REFRESH_SECONDS)
                 .append(" s. <a href=\"/metrics\">/metrics</a></p>\n<table>\n<tr><th class=\"l\">target</th><th class=\"l\">address</th>")
                 .append("<th class=\"l\">state</th><th class=\"l\">reason</th><th>last RTT</th><th>p50</th><th>p90</th><th>p99</th>")
-                .append("<th>loss</th><th>probes</th><th class=\"l\">recent RTTs (red: no answer)</th></tr>\n");
+                .append("<th>loss</th><th>probes</th><th class=\"l\">recent RTTs</th></tr>\n");
         for (TargetStatus t : serve.statuses()) {
             long[] w = t.recent.snapshot();
             PortState st = t.state;
             String state = st == null ? "unknown" : st.label();
             s.append("<tr><td class=\"l\">").append(esc(t.entry.host() + ":" + t.entry.port()))
-                    .append("</td><td class=\"l\">").append(esc(t.address.getHostAddress()))
+                    .append("</td><td class=\"l\">").append(esc(io.synprobe.output.Addresses.text(t.address)))
                     .append("</td><td class=\"l ").append(state).append("\">").append(st == null ? "pending" : state)
                     .append("</td><td class=\"l\">").append(esc(t.error != null ? "error: " + t.error : t.reason == null ? "-" : t.reason))
                     .append("</td><td>").append(ms(t.lastRttUs)).append("</td><td>").append(ms(RecentResults.percentile(w, 50)))
@@ -71,12 +71,14 @@ final class StatusPage implements HttpHandler {
                     .append(ms(RecentResults.percentile(w, 99))).append("</td><td>").append(percent(RecentResults.lossPercent(w)))
                     .append("</td><td>").append(t.sent).append("</td><td class=\"l\">").append(sparkline(w)).append("</td></tr>\n");
         }
-        return s.append("</table>\n</body></html>\n").toString();
+        return s.append("</table>\n<p class=\"small\">Sparklines: the last ").append(SPARK_POINTS)
+                .append(" probes, scaled to their slowest; red: no answer, orange: an ICMP error instead of the target's TCP.</p>\n")
+                .append("</body></html>\n").toString();
     }
 
     /** The last SPARK_POINTS RTTs as a polyline scaled to their maximum; unanswered probes as red ticks. */
     static String sparkline(long[] window) {
-        int w = 240, h = 32, n = Math.min(window.length, SPARK_POINTS);
+        int w = 200, h = 28, n = Math.min(window.length, SPARK_POINTS);
         StringBuilder s = new StringBuilder("<svg width=\"" + w + "\" height=\"" + h + "\" viewBox=\"0 0 " + w + " " + h
                 + "\" role=\"img\" aria-label=\"recent RTTs\">");
         if (n == 0) return s.append("</svg>").toString();
@@ -88,16 +90,17 @@ final class StatusPage implements HttpHandler {
             long v = window[window.length - n + k];
             double x = n == 1 ? w - 1 : 1 + k * (w - 2.0) / (SPARK_POINTS - 1) + (SPARK_POINTS - n) * (w - 2.0) / (SPARK_POINTS - 1);
             if (v < 0) {
-                ticks.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"0\" x2=\"%.1f\" y2=\"%d\" stroke=\"#cf222e\"/>", x, x, h));
+                String colour = v == RecentResults.NO_ANSWER ? "#cf222e" : "#d4a72c";
+                ticks.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"%s\"/>", x,
+                        h / 2, x, h, colour));
             } else {
                 double y = h - 2 - (h - 4) * (double) v / max;
                 line.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y));
             }
         }
         s.append(ticks);
-        if (line.length() > 0) {
-            s.append("<polyline fill=\"none\" stroke=\"#0969da\" stroke-width=\"1.5\" points=\"").append(line.toString().trim()).append("\"/>");
-        }
+        if (line.length() == 0) return s.append("</svg>").toString();
+        s.append("<polyline fill=\"none\" stroke=\"#0969da\" stroke-width=\"1.5\" points=\"").append(line.toString().trim()).append("\"/>");
         return s.append("</svg> <span class=\"small\">max ").append(ms(max)).append("</span>").toString();
     }
 
