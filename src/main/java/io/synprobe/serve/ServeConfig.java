@@ -45,7 +45,7 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  *
  * @param allow the ranges /probe may reach; empty: any
  */
-public record ServeConfig(List<TargetEntry> targets, Duration resolveEvery, List<AddressRange> allow) {
+public record ServeConfig(List<TargetEntry> targets, Duration resolveEvery, List<Network> allow) {
     public static final int MAX_TARGETS = 1024;
     private static final Set<String> TOP_KEYS = Set.of("interval", "timeout", "resolve_every", "probe_allow", "targets");
     private static final Set<String> ENTRY_KEYS = Set.of("host", "port", "ports", "interval", "timeout");
@@ -60,7 +60,7 @@ public record ServeConfig(List<TargetEntry> targets, Duration resolveEvery, List
     /** Whether /probe may send to this address. */
     public boolean allows(int family, long hi, long lo) {
         if (allow.isEmpty()) return true;
-        for (AddressRange r : allow) if (r.contains(family, hi, lo)) return true;
+        for (Network n : allow) if (n.contains(family, hi, lo)) return true;
         return false;
     }
 
@@ -105,12 +105,12 @@ public record ServeConfig(List<TargetEntry> targets, Duration resolveEvery, List
             Duration timeout = top.containsKey("timeout") ? positive(top.get("timeout"), "timeout") : Duration.ofSeconds(1);
             Duration resolve = top.containsKey("resolve_every") ? positive(top.get("resolve_every"), "resolve_every")
                     : Duration.ofMinutes(5);
-            List<AddressRange> allow = new ArrayList<>();
+            List<Network> allow = new ArrayList<>();
             if (top.containsKey("probe_allow")) {
                 for (Node n : list(top.get("probe_allow"), "probe_allow")) {
                     String v = scalar(n, "probe_allow entries");
                     try {
-                        allow.add(parser.parse(v));
+                        allow.add(Network.parse(v, parser));
                     } catch (IllegalArgumentException e) {
                         throw error(n, "probe_allow: " + e.getMessage());
                     }

@@ -1,0 +1,58 @@
+package io.synprobe.serve;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code synprobe serve} refusing to start, as a real process: exit code 2 and one line naming the problem. */
+class ServeCommandTest {
+    record Run(int exit, String stderr) {
+    }
+
+    static Run serve(Path dir, String... args) throws Exception {
+        List<String> cmd = ServeProcess.command("serve");
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(30, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("serve did not exit: " + err);
+        }
+        return new Run(p.exitValue(), err);
+    }
+
+    @Test
+    @Timeout(60)
+    void aConfigErrorIsRefusedAtStartWithItsLine(@TempDir Path dir) throws Exception {
+        Path cfg = dir.resolve("bad.yaml");
+        Files.writeString(cfg, "interval: 1s\ntargets:\n  - 127.0.0.1:22\n  - host: 127.0.0.1\n    ports: [80, 0]\n");
+        Run r = serve(dir, "--config", cfg.toString(), "--listen", "127.0.0.1:0");
+        assertEquals(2, r.exit(), r.stderr());
+        assertEquals("synprobe serve: " + cfg + ":5: invalid port '0' (1-65535)\n", r.stderr());
+
+        Run missing = serve(dir, "--config", dir.resolve("nope.yaml").toString(), "--listen", "127.0.0.1:0");
+        assertEquals(2, missing.exit(), missing.stderr());
+        assertTrue(missing.stderr().contains("no such config file") && missing.stderr().lines().count() == 1, missing.stderr());
+    }
+
+    @Test
+    @Timeout(60)
+    void badListenAddressesAreUsageErrors(@TempDir Path dir) throws Exception {
+        Path cfg = dir.resolve("ok.yaml");
+        Files.writeString(cfg, "targets: [\"127.0.0.1:22\"]\n");
+        for (String listen : List.of("127.0.0.1", "127.0.0.1:99999", "[::1]x")) {
+            Run r = serve(dir, "--config", cfg.toString(), "--listen", listen);
+            assertEquals(2, r.exit(), listen + ": " + r.stderr());
+            assertTrue(r.stderr().startsWith("synprobe serve: invalid --listen '" + listen + "'") && r.stderr().lines().count() == 1,
+                    r.stderr());
+        }
+    }
+}
