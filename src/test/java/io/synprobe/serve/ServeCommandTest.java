@@ -45,6 +45,21 @@ class ServeCommandTest {
 
     @Test
     @Timeout(60)
+    void withoutRawSocketPrivilegesItExitsThree(@TempDir Path dir) throws Exception {
+        io.synprobe.lab.Privileged.require("setpriv");
+        Path cfg = dir.resolve("ok.yaml");
+        Files.writeString(cfg, "targets: [\"127.0.0.1:22\"]\n");
+        List<String> cmd = new java.util.ArrayList<>(List.of("setpriv", "--bounding-set", "-net_raw"));
+        cmd.addAll(ServeProcess.command("serve", "--config", cfg.toString(), "--listen", "127.0.0.1:0"));
+        Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(3, p.exitValue(), err);
+        assertTrue(err.startsWith("synprobe serve: synprobe serve needs raw sockets (CAP_NET_RAW)"), err);
+    }
+
+    @Test
+    @Timeout(60)
     void badListenAddressesAreUsageErrors(@TempDir Path dir) throws Exception {
         Path cfg = dir.resolve("ok.yaml");
         Files.writeString(cfg, "targets: [\"127.0.0.1:22\"]\n");
