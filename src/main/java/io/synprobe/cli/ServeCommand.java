@@ -56,7 +56,13 @@ public final class ServeCommand implements Callable<Integer> {
         var parser = network.parser();
         Path path = Path.of(config);
         ServeConfig cfg = ServeConfig.read(path, parser);
-        EngineProber prober = new EngineProber(network.netnsPath(), connect, ttl);
+        String netns = network.netnsPath();
+        if (netns == null && !connect) {
+            // Naming our own namespace keeps the engines from giving up root after their first sockets (SudoDrop does
+            // so only without a namespace): serve opens sockets again for every group, reload and /probe.
+            netns = "/proc/" + ProcessHandle.current().pid() + "/ns/net";
+        }
+        EngineProber prober = new EngineProber(netns, connect, ttl);
         prober.preflight();
         CountDownLatch stopped = new CountDownLatch(1);
         try (Serve serve = new Serve(path, cfg, parser, prober, System.err)) {

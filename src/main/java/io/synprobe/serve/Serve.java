@@ -164,9 +164,7 @@ public final class Serve implements AutoCloseable {
             probes.computeIfAbsent(new ProbeTarget(a, e.port(), e.interval(), e.timeout()), k -> new ArrayList<>()).add(t);
         }
         for (Map.Entry<String, TargetStatus> gone : old.entrySet()) {
-            if (!next.containsKey(gone.getKey()) || next.get(gone.getKey()) != gone.getValue()) {
-                if (!next.containsKey(gone.getKey())) metrics.remove(gone.getValue(), gone.getValue().address);
-            }
+            if (!next.containsKey(gone.getKey())) metrics.remove(gone.getValue(), gone.getValue().address);
         }
         statuses = next;
         byProbe = probes;
@@ -182,12 +180,24 @@ public final class Serve implements AutoCloseable {
                     List<TargetStatus> ts = new ArrayList<>();
                     for (ProbeTarget p : targets) ts.addAll(byProbe.getOrDefault(p, List.of()));
                     metrics.failed(ts, why);
-                    log("probing failed (retrying): " + why.getMessage());
+                    logFailure("probing failed (retrying every second): " + why.getMessage());
                 }
             });
         } catch (IOException e) {
             log("cannot start probing: " + e.getMessage());
         }
+    }
+
+    private String lastFailure;
+    private long lastFailureLogged;
+
+    /** The same failure once a minute, not every retry. */
+    private synchronized void logFailure(String message) {
+        long now = System.nanoTime();
+        if (message.equals(lastFailure) && now - lastFailureLogged < 60_000_000_000L) return;
+        lastFailure = message;
+        lastFailureLogged = now;
+        log(message);
     }
 
     void log(String message) {

@@ -202,4 +202,33 @@ class ServeLabTest {
             assertTrue(m.contains("port=\"81\",reason=\"conn-refused\""), m);
         }
     }
+
+    /**
+     * Started through sudo the engines give up root after opening their first sockets; serve opens sockets for
+     * every group, reload and /probe, so it must keep them all working (two groups and a /probe here, on 127.0.0.1).
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void underSudoEveryGroupAndProbeStillGetSockets(@TempDir Path dir) throws Exception {
+        Privileged.require("ip");
+        try (java.net.ServerSocket listener = new java.net.ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"))) {
+            int open = listener.getLocalPort();
+            Path cfg = config(dir, "timeout: 500ms\ntargets:\n  - host: 127.0.0.1\n    port: " + open + "\n    interval: 200ms\n"
+                    + "  - host: 127.0.0.1\n    port: 1\n    interval: 300ms\n");
+            try (ServeProcess serve = ServeProcess.start(Map.of("SUDO_UID", "65534", "SUDO_GID", "65534"), "--config", cfg.toString())) {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                String m = "";
+                while (System.nanoTime() < deadline) {
+                    m = serve.get("/metrics").body();
+                    if (ServeProcess.sample(m, "synprobe_replies_total", "port=\"" + open + "\"") >= 3
+                            && ServeProcess.sample(m, "synprobe_replies_total", "port=\"1\"") >= 3) break;
+                    Thread.sleep(200);
+                }
+                assertTrue(ServeProcess.sample(m, "synprobe_replies_total", "port=\"" + open + "\"") >= 3, m);
+                assertTrue(ServeProcess.sample(m, "synprobe_replies_total", "port=\"1\"") >= 3, "second group probes too: " + serve.stderr);
+                ServeProcess.Response r = serve.get("/probe?target=127.0.0.1:" + open);
+                assertEquals(1.0, ServeProcess.sample(r.body(), "probe_success", null), r.body());
+            }
+        }
+    }
 }

@@ -39,9 +39,16 @@ final class ServeProcess implements AutoCloseable {
 
     /** Starts serve with these arguments (plus --listen 127.0.0.1:0) and waits until it listens. */
     static ServeProcess start(String... args) throws IOException, InterruptedException {
+        return start(java.util.Map.of(), args);
+    }
+
+    /** The same with more environment variables. */
+    static ServeProcess start(java.util.Map<String, String> env, String... args) throws IOException, InterruptedException {
         List<String> cmd = command("serve", "--listen", "127.0.0.1:0");
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().putAll(env);
+        Process p = pb.start();
         ServeProcess s = new ServeProcess(p);
         Thread reader = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
