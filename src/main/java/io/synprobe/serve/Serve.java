@@ -134,7 +134,7 @@ public final class Serve implements AutoCloseable {
             } catch (IllegalArgumentException ex) {
                 InetAddress old = fallback.get(e.key());
                 if (old == null) throw new ConfigException(configPath.toString(), e.line(), ex.getMessage());
-                log("cannot resolve " + e.host() + " again (" + ex.getMessage() + "); keeping " + old.getHostAddress());
+                logFailure("cannot resolve " + e.host() + " again (" + ex.getMessage() + "); keeping " + old.getHostAddress());
                 out.put(e.key(), old);
             }
         }

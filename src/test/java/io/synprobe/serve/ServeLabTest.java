@@ -231,4 +231,41 @@ class ServeLabTest {
             }
         }
     }
+
+    /**
+     * Host names are resolved again every resolve_every: the target keeps its series (label = the name) and its
+     * counters while probes go to the new address; a name that stops resolving keeps its last address. The JVM reads
+     * names from a hosts file of the test's (jdk.net.hosts.file) with its cache off.
+     */
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void hostNamesAreResolvedAgainOnSchedule(@TempDir Path dir) throws Exception {
+        Privileged.require("ip", "nft");
+        Path hosts = dir.resolve("hosts");
+        Files.writeString(hosts, ScanLab.v4(0) + " web.lab\n");
+        Path cfg = config(dir, "interval: 200ms\ntimeout: 500ms\nresolve_every: 1s\ntargets:\n  - web.lab:22\n");
+        try (ScanLab lab = ScanLab.start(2);
+             ServeProcess serve = ServeProcess.start(List.of("-Djdk.net.hosts.file=" + hosts, "-Dsun.net.inetaddr.ttl=0",
+                     "-Dsun.net.inetaddr.negative.ttl=0"), Map.of(), "--config", cfg.toString(), "--netns", lab.proberNetns())) {
+            Thread.sleep(1500);
+            assertTrue(serve.get("/").body().contains("<td class=\"l\">" + ScanLab.v4(0) + "</td>"));
+            double before = ServeProcess.sample(serve.get("/metrics").body(), "synprobe_replies_total", "target=\"web.lab\"");
+            assertTrue(before >= 3, "probing " + ScanLab.v4(0) + ": " + before);
+
+            Files.writeString(hosts, ScanLab.v4(1) + " web.lab\n");
+            assertTrue(serve.awaitLog("resolved to new addresses", Duration.ofSeconds(10)), "logged: " + serve.stderr);
+            Thread.sleep(1500);
+            String page = serve.get("/").body();
+            assertTrue(page.contains("<td class=\"l\">" + ScanLab.v4(1) + "</td>"), page);
+            double after = ServeProcess.sample(serve.get("/metrics").body(), "synprobe_replies_total", "target=\"web.lab\"");
+            assertTrue(after >= before + 3, "the series goes on: " + before + " -> " + after);
+
+            Files.writeString(hosts, "# nothing\n");
+            assertTrue(serve.awaitLog("cannot resolve web.lab again", Duration.ofSeconds(10)), "logged: " + serve.stderr);
+            double still = ServeProcess.sample(serve.get("/metrics").body(), "synprobe_replies_total", "target=\"web.lab\"");
+            Thread.sleep(1000);
+            assertTrue(ServeProcess.sample(serve.get("/metrics").body(), "synprobe_replies_total", "target=\"web.lab\"") >= still + 2,
+                    "keeps probing the last address");
+        }
+    }
 }

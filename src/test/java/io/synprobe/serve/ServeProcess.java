@@ -31,20 +31,31 @@ final class ServeProcess implements AutoCloseable {
     }
 
     static List<String> command(String... args) {
+        return command(List.of(), args);
+    }
+
+    static List<String> command(List<String> jvmOptions, String... args) {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseSerialGC", "-Xmx256m", "-cp", System.getProperty("java.class.path"), "io.synprobe.cli.Main"));
+                "-XX:+UseSerialGC", "-Xmx256m"));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.synprobe.cli.Main"));
         cmd.addAll(List.of(args));
         return cmd;
     }
 
     /** Starts serve with these arguments (plus --listen 127.0.0.1:0) and waits until it listens. */
     static ServeProcess start(String... args) throws IOException, InterruptedException {
-        return start(java.util.Map.of(), args);
+        return start(List.of(), java.util.Map.of(), args);
     }
 
-    /** The same with more environment variables. */
     static ServeProcess start(java.util.Map<String, String> env, String... args) throws IOException, InterruptedException {
-        List<String> cmd = command("serve", "--listen", "127.0.0.1:0");
+        return start(List.of(), env, args);
+    }
+
+    /** The same with JVM options and more environment variables. */
+    static ServeProcess start(List<String> jvmOptions, java.util.Map<String, String> env, String... args)
+            throws IOException, InterruptedException {
+        List<String> cmd = command(jvmOptions, "serve", "--listen", "127.0.0.1:0");
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD);
         pb.environment().putAll(env);
