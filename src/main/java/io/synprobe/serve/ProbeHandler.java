@@ -54,7 +54,7 @@ final class ProbeHandler implements HttpHandler {
             }
             Request r;
             try {
-                r = parse(ex.getRequestURI().getRawQuery());
+                r = parse(ex.getRequestURI().getRawQuery(), ex.getRequestHeaders().getFirst("X-Prometheus-Scrape-Timeout-Seconds"));
             } catch (BadRequest e) {
                 Http.text(ex, 400, e.getMessage());
                 return;
@@ -72,7 +72,8 @@ final class ProbeHandler implements HttpHandler {
         }
     }
 
-    Request parse(String rawQuery) throws BadRequest {
+    /** @param scrapeTimeout Prometheus's scrape timeout in seconds, or null: the default timeout fits in it, as blackbox's does */
+    Request parse(String rawQuery, String scrapeTimeout) throws BadRequest {
         Map<String, String> q = query(rawQuery);
         String target = q.get("target");
         if (target == null || target.isBlank()) throw new BadRequest("missing parameter 'target' (e.g. /probe?target=198.18.0.2:443)");
@@ -100,13 +101,29 @@ final class ProbeHandler implements HttpHandler {
             }
             count = Integer.parseInt(c);
         }
-        Duration timeout = duration(q, "timeout", Duration.ofSeconds(1), Duration.ofNanos(1), MAX_TIMEOUT);
         Duration interval = duration(q, "interval", Duration.ofMillis(100), Duration.ofMillis(1), MAX_TIMEOUT);
+        Duration timeout = duration(q, "timeout", defaultTimeout(scrapeTimeout, interval.multipliedBy(count - 1)),
+                Duration.ofNanos(1), MAX_TIMEOUT);
         if (interval.multipliedBy(count - 1).plus(timeout).compareTo(MAX_TOTAL) > 0) {
             throw new BadRequest("count x interval + timeout over " + MAX_TOTAL.toSeconds() + "s");
         }
         InetAddress a = Ip.inet(range.family(), range.hi(), range.lo());
         return new Request(new ProbeTarget(a, hp.port(), interval, timeout), count, ServeMetrics.family(a));
+    }
+
+    /** 1 s, or less when Prometheus would give up first: its scrape timeout less 0.5 s and the spacing of the probes. */
+    static Duration defaultTimeout(String scrapeTimeout, Duration spacing) {
+        Duration d = Duration.ofSeconds(1);
+        if (scrapeTimeout == null) return d;
+        try {
+            double seconds = Double.parseDouble(scrapeTimeout.trim());
+            if (!(seconds > 0) || seconds > 3600) return d;
+            Duration budget = Duration.ofNanos((long) (seconds * 1e9)).minusMillis(500).minus(spacing);
+            if (budget.compareTo(d) < 0) d = budget;
+        } catch (NumberFormatException e) {
+            return d;
+        }
+        return d.compareTo(Duration.ofMillis(10)) < 0 ? Duration.ofMillis(10) : d;
     }
 
     private static Duration duration(Map<String, String> q, String name, Duration def, Duration min, Duration max)

@@ -51,7 +51,13 @@ class ServeLabTest {
         try (ScanLab lab = ScanLab.start(1);
              ServeProcess serve = ServeProcess.start("--config", config(dir, basicConfig()).toString(), "--netns", lab.proberNetns());
              PrometheusServer prom = PrometheusServer.start("  - job_name: synprobe\n    static_configs:\n"
-                     + "      - targets: ['127.0.0.1:" + serve.port() + "']\n")) {
+                     + "      - targets: ['127.0.0.1:" + serve.port() + "']\n"
+                     // blackbox_exporter's relabelling recipe, unchanged but for the address and module
+                     + "  - job_name: synprobe_probe\n    metrics_path: /probe\n    params:\n      count: ['3']\n"
+                     + "    static_configs:\n      - targets: ['" + TARGET + ":22', '" + TARGET + ":81', '" + TARGET + ":82']\n"
+                     + "    relabel_configs:\n      - source_labels: [__address__]\n        target_label: __param_target\n"
+                     + "      - source_labels: [__param_target]\n        target_label: instance\n"
+                     + "      - target_label: __address__\n        replacement: 127.0.0.1:" + serve.port() + "\n")) {
             // two scrapes at least, and a rate window of 10 s filled
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             List<PrometheusServer.Series> samples = List.of();
@@ -63,7 +69,14 @@ class ServeLabTest {
             assertFalse(samples.isEmpty(), "no series scraped; prometheus log: " + prom.log());
             assertTrue(samples.get(0).value() >= 13, "scrapes: " + samples);
 
-            assertEquals(Map.of("synprobe", 1.0), by(prom.query("up"), "job"), "prometheus scrapes serve");
+            assertEquals(Map.of("synprobe", 1.0, "synprobe_probe", 1.0), by(prom.query("min by (job) (up)"), "job"), "prometheus scrapes serve");
+            Map<String, Double> success = by(prom.query("probe_success"), "instance");
+            System.out.println("probe_success via /probe relabelling: " + success);
+            assertEquals(Map.of(TARGET + ":22", 1.0, TARGET + ":81", 0.0, TARGET + ":82", 0.0), success);
+            Map<String, Double> probeRtt = by(prom.query("synprobe_handshake_rtt_seconds{job=\"synprobe_probe\",stat=\"avg\"}"), "instance");
+            assertEquals(java.util.Set.of(TARGET + ":22", TARGET + ":81"), probeRtt.keySet(), "RTTs of open and closed, none of dropped");
+            assertEquals(Map.of(TARGET + ":22", 3.0, TARGET + ":81", 3.0, TARGET + ":82", 0.0),
+                    by(prom.query("synprobe_probe_answered"), "instance"), "count=3 from the scrape config's params");
             List<PrometheusServer.Series> up = prom.query("synprobe_up");
             System.out.println("synprobe_up: " + up);
             for (PrometheusServer.Series s : up) {
