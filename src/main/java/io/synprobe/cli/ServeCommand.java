@@ -30,6 +30,9 @@ import sun.misc.Signal;
                 "      ports: [22, 443]",
                 "      interval: 200ms",
                 "",
+                "More keys: resolve_every (5m: host names are resolved again), probe_allow (a list of prefixes",
+                "/probe may reach; default any), and per entry: port or ports, interval, timeout.",
+                "--netns moves only the probing sockets: the HTTP listener stays in this namespace.",
                 "SIGHUP reloads the config (a bad file is logged and the running config kept).",
                 "Exit codes: 0 stopped by SIGINT/SIGTERM, 2 bad usage or config (with its line), 3 no privileges, 4 other error."})
 public final class ServeCommand implements Callable<Integer> {
