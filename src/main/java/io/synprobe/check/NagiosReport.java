@@ -1,6 +1,8 @@
 package io.synprobe.check;
 
+import io.synprobe.output.Addresses;
 import io.synprobe.result.PortResult;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -65,7 +67,7 @@ public final class NagiosReport {
             }
         }
         if (worst == null) return null;
-        return io.synprobe.output.Addresses.text(worst.ip()) + ":" + worst.port() + " " + CheckResult.millis(worst.rttUs())
+        return Addresses.text(worst.ip()) + ":" + worst.port() + " " + CheckResult.millis(worst.rttUs())
                 + " > " + r.check().warnRttText();
     }
 
@@ -82,13 +84,12 @@ public final class NagiosReport {
         return String.join(" ", out);
     }
 
-    private static String threshold(java.time.Duration d) {
+    private static String threshold(Duration d) {
         return d == null ? "" : ms(d.toNanos() / 1000);
     }
 
     private static String ms(long us) {
-        String s = String.format(Locale.ROOT, "%.3f", us / 1000.0);
-        return s;
+        return String.format(Locale.ROOT, "%.3f", us / 1000.0);
     }
 
     /** One line, and no pipe (it starts the perfdata). */

@@ -60,9 +60,10 @@ public final class ServeCommand implements Callable<Integer> {
         Path path = Path.of(config);
         ServeConfig cfg = ServeConfig.read(path, parser);
         String netns = network.netnsPath();
-        if (netns == null && !connect) {
-            // Naming our own namespace keeps the engines from giving up root after their first sockets (SudoDrop does
-            // so only without a namespace): serve opens sockets again for every group, reload and /probe.
+        if (netns == null && !connect && System.getenv("SUDO_UID") != null) {
+            // Under sudo the engines give up root after their first sockets (SudoDrop, skipped when a namespace is
+            // named), but serve opens sockets again for every group, reload and /probe: name our own namespace.
+            // Only then: entering a namespace needs CAP_SYS_ADMIN, which a java with just CAP_NET_RAW lacks.
             netns = "/proc/" + ProcessHandle.current().pid() + "/ns/net";
         }
         EngineProber prober = new EngineProber(netns, connect, ttl);

@@ -8,6 +8,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.synprobe.cli.Durations;
 import io.synprobe.nativeio.NativeException;
 import io.synprobe.result.PingEvent;
+import io.synprobe.result.PortState;
 import io.synprobe.target.AddressRange;
 import io.synprobe.target.Ip;
 import java.io.IOException;
@@ -15,6 +16,7 @@ import java.net.InetAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -164,7 +166,7 @@ final class ProbeHandler implements HttpHandler {
         PrometheusRegistry reg = new PrometheusRegistry();
         long answered = events.stream().filter(e -> e.type() == PingEvent.Type.REPLY && ServeMetrics.isTcpAnswer(e.reason())).count();
         boolean success = events.stream().anyMatch(e -> e.type() == PingEvent.Type.REPLY && e.reason() != null
-                && e.reason().state() == io.synprobe.result.PortState.OPEN);
+                && e.reason().state() == PortState.OPEN);
         gauge(reg, "probe_success", "1 when a probe got a SYN-ACK (the port is open)").set(success ? 1 : 0);
         gauge(reg, "probe_duration_seconds", "How long the probes took, from the first send to the last outcome").set(seconds);
         gauge(reg, "probe_ip_protocol", "IP version of the probed address").set(r.family().equals("ipv4") ? 4 : 6);
@@ -176,9 +178,9 @@ final class ProbeHandler implements HttpHandler {
             Gauge rtt = Gauge.builder().name("synprobe_handshake_rtt_seconds")
                     .help("SYN to SYN-ACK (or RST) time of this request's answered probes, kernel timestamps")
                     .labelNames("stat").register(reg);
-            rtt.labelValues("min").set(java.util.Arrays.stream(rtts).min().getAsLong() / 1e6);
-            rtt.labelValues("avg").set(java.util.Arrays.stream(rtts).average().getAsDouble() / 1e6);
-            rtt.labelValues("max").set(java.util.Arrays.stream(rtts).max().getAsLong() / 1e6);
+            rtt.labelValues("min").set(Arrays.stream(rtts).min().getAsLong() / 1e6);
+            rtt.labelValues("avg").set(Arrays.stream(rtts).average().getAsDouble() / 1e6);
+            rtt.labelValues("max").set(Arrays.stream(rtts).max().getAsLong() / 1e6);
         }
         if (!events.isEmpty()) {
             PingEvent last = events.get(events.size() - 1);

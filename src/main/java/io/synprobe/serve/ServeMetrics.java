@@ -10,6 +10,7 @@ import io.synprobe.result.PortState;
 import io.synprobe.result.Reason;
 import java.net.Inet4Address;
 import java.net.InetAddress;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -113,7 +114,7 @@ final class ServeMetrics {
                 t.error = null;
                 String[] now = {l[0], l[1], l[2], state == null ? "unknown" : state.label(), reason};
                 String[] before = lastLabels.put(t.entry.key(), now);
-                if (before != null && !java.util.Arrays.equals(before, now)) last.remove(before);
+                if (before != null && !Arrays.equals(before, now)) last.remove(before);
                 last.labelValues(now).set(1);
             }
         }
