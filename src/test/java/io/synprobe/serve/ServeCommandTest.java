@@ -70,4 +70,31 @@ class ServeCommandTest {
                     r.stderr());
         }
     }
+
+    /** --connect needs no raw sockets: a serve without CAP_NET_RAW still probes and answers /probe. */
+    @Test
+    @Timeout(60)
+    void connectModeRunsWithoutRawSocketPrivileges(@TempDir Path dir) throws Exception {
+        io.synprobe.lab.Privileged.require("setpriv");
+        try (java.net.ServerSocket listener = new java.net.ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"))) {
+            int open = listener.getLocalPort();
+            Path cfg = dir.resolve("ok.yaml");
+            Files.writeString(cfg, "interval: 200ms\ntargets: [\"127.0.0.1:" + open + "\", \"127.0.0.1:1\"]\n");
+            List<String> cmd = new java.util.ArrayList<>(List.of("setpriv", "--bounding-set", "-net_raw"));
+            cmd.addAll(ServeProcess.command("serve", "--listen", "127.0.0.1:0", "--config", cfg.toString(), "--connect"));
+            try (ServeProcess serve = ServeProcess.launch(cmd, java.util.Map.of())) {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                String m = "";
+                while (System.nanoTime() < deadline) {
+                    m = serve.get("/metrics").body();
+                    if (ServeProcess.sample(m, "synprobe_replies_total", "port=\"1\"") >= 2) break;
+                    Thread.sleep(200);
+                }
+                assertEquals(1.0, ServeProcess.sample(m, "synprobe_up", "port=\"" + open + "\""), m);
+                assertTrue(m.contains("port=\"1\",reason=\"conn-refused\",state=\"closed\""), m);
+                ServeProcess.Response r = serve.get("/probe?target=127.0.0.1:" + open);
+                assertEquals(1.0, ServeProcess.sample(r.body(), "probe_success", null), r.body());
+            }
+        }
+    }
 }

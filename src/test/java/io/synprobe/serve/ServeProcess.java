@@ -57,6 +57,11 @@ final class ServeProcess implements AutoCloseable {
             throws IOException, InterruptedException {
         List<String> cmd = command(jvmOptions, "serve", "--listen", "127.0.0.1:0");
         cmd.addAll(List.of(args));
+        return launch(cmd, env);
+    }
+
+    /** Runs this exact command line (serve with --listen 127.0.0.1:0) and waits until it listens. */
+    static ServeProcess launch(List<String> cmd, java.util.Map<String, String> env) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD);
         pb.environment().putAll(env);
         Process p = pb.start();
