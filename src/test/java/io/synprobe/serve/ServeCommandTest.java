@@ -87,7 +87,8 @@ class ServeCommandTest {
                 String m = "";
                 while (System.nanoTime() < deadline) {
                     m = serve.get("/metrics").body();
-                    if (ServeProcess.sample(m, "synprobe_replies_total", "port=\"1\"") >= 2) break;
+                    if (ServeProcess.sample(m, "synprobe_replies_total", "port=\"1\"") >= 2
+                            && ServeProcess.sample(m, "synprobe_up", "port=\"" + open + "\"") == 1.0) break;
                     Thread.sleep(200);
                 }
                 assertEquals(1.0, ServeProcess.sample(m, "synprobe_up", "port=\"" + open + "\""), m);

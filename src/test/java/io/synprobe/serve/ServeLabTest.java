@@ -206,7 +206,9 @@ class ServeLabTest {
             String m = "";
             while (System.nanoTime() < deadline) {
                 m = serve.get("/metrics").body();
-                if (ServeProcess.sample(m, "synprobe_timeouts_total", "port=\"82\"") >= 1) break;
+                // a scrape is not atomic across metrics: wait for the gauge itself
+                if (!Double.isNaN(ServeProcess.sample(m, "synprobe_up", "port=\"82\""))
+                        && !Double.isNaN(ServeProcess.sample(m, "synprobe_up", "port=\"81\""))) break;
                 Thread.sleep(200);
             }
             assertEquals(1.0, ServeProcess.sample(m, "synprobe_up", "port=\"22\""));
