@@ -40,12 +40,13 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  *     ports: "80,443"             # or a number, or a list
  *     expect: open                # open | closed | filtered | not-open
  *     max_rtt: 50ms               # optional
+ *     warn_rtt: 20ms              # optional: slower is a warning (check -o nagios), not a failure
  * </pre>
  */
 public final class CheckFile {
     private static final Set<String> TOP_KEYS = Set.of("defaults", "checks");
-    private static final Set<String> DEFAULT_KEYS = Set.of("retries", "timeout", "max_rtt");
-    private static final Set<String> CHECK_KEYS = Set.of("name", "target", "ports", "expect", "max_rtt", "retries", "timeout");
+    private static final Set<String> DEFAULT_KEYS = Set.of("retries", "timeout", "max_rtt", "warn_rtt");
+    private static final Set<String> CHECK_KEYS = Set.of("name", "target", "ports", "expect", "max_rtt", "warn_rtt", "retries", "timeout");
     private static final int MAX_BYTES = 1 << 20;
 
     private final String file;
@@ -98,6 +99,8 @@ public final class CheckFile {
         Duration timeout = defaults.containsKey("timeout") ? duration(defaults.get("timeout"), "timeout", true) : Duration.ofSeconds(1);
         Node maxRtt = defaults.get("max_rtt");
         if (maxRtt != null) duration(maxRtt, "max_rtt", false);
+        Node warnRtt = defaults.get("warn_rtt");
+        if (warnRtt != null) duration(warnRtt, "warn_rtt", false);
 
         Node list = top.get("checks");
         if (list == null) throw error(root, "missing 'checks:' (a list of checks)");
@@ -105,11 +108,11 @@ public final class CheckFile {
             throw error(list, "'checks' must be a non-empty list of checks");
         }
         List<Check> checks = new ArrayList<>();
-        for (Node entry : seq.getValue()) checks.add(check(entry, retries, timeout, maxRtt));
+        for (Node entry : seq.getValue()) checks.add(check(entry, retries, timeout, maxRtt, warnRtt));
         return List.copyOf(checks);
     }
 
-    private Check check(Node entry, int defaultRetries, Duration defaultTimeout, Node defaultMaxRtt) {
+    private Check check(Node entry, int defaultRetries, Duration defaultTimeout, Node defaultMaxRtt, Node defaultWarnRtt) {
         Map<String, Node> m = mapping(entry, "a check", CHECK_KEYS);
         for (String key : List.of("target", "ports", "expect")) {
             if (!m.containsKey(key)) throw error(entry, "check is missing '" + key + "'");
@@ -133,11 +136,17 @@ public final class CheckFile {
         if (expect == null) throw error(m.get("expect"), "unknown expect '" + word + "' (" + Expect.choices() + ")");
         Node maxRttNode = m.getOrDefault("max_rtt", defaultMaxRtt);
         Duration maxRtt = maxRttNode == null ? null : duration(maxRttNode, "max_rtt", false);
+        Node warnRttNode = m.getOrDefault("warn_rtt", defaultWarnRtt);
+        Duration warnRtt = warnRttNode == null ? null : duration(warnRttNode, "warn_rtt", false);
+        if (warnRtt != null && maxRtt != null && warnRtt.compareTo(maxRtt) > 0) {
+            throw error(warnRttNode, "warn_rtt " + scalar(warnRttNode, "warn_rtt") + " is above max_rtt " + scalar(maxRttNode, "max_rtt"));
+        }
         String name = m.containsKey("name") ? scalar(m.get("name"), "name") : target + " " + ports;
         return new Check(name, line(entry), target, ports, expect, maxRtt,
                 maxRttNode == null ? null : scalar(maxRttNode, "max_rtt"),
                 m.containsKey("retries") ? retries(m.get("retries")) : defaultRetries,
-                m.containsKey("timeout") ? duration(m.get("timeout"), "timeout", true) : defaultTimeout);
+                m.containsKey("timeout") ? duration(m.get("timeout"), "timeout", true) : defaultTimeout,
+                warnRtt, warnRttNode == null ? null : scalar(warnRttNode, "warn_rtt"));
     }
 
     /** The keys of a mapping, refusing keys not in {@code allowed} and duplicates. */

@@ -5,6 +5,7 @@ import io.synprobe.check.CheckFile;
 import io.synprobe.check.CheckReports;
 import io.synprobe.check.CheckResult;
 import io.synprobe.check.CheckRunner;
+import io.synprobe.check.NagiosReport;
 import io.synprobe.nativeio.NetworkNamespace;
 import io.synprobe.nativeio.RawLink;
 import io.synprobe.nativeio.RawSockets;
@@ -37,9 +38,11 @@ import picocli.CommandLine.Spec;
                 "      ports: \"80,443\"           # or a number, or a list",
                 "      expect: open              # open | closed | filtered | not-open",
                 "      max_rtt: 50ms             # optional",
+                "      warn_rtt: 20ms            # optional: slower is a WARNING with -o nagios",
                 "",
                 "Exit codes: 0 every check held, 1 some check failed, 2 invalid file or usage (nothing sent),",
-                "3 no raw-socket privileges, 4 other error."})
+                "3 no raw-socket privileges, 4 other error.",
+                "With -o nagios: one plugin status line with perfdata, and 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN."})
 public final class CheckCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "the check file (YAML)")
     String file;
@@ -48,7 +51,7 @@ public final class CheckCommand implements Callable<Integer> {
     String junit;
 
     @Option(names = {"-o", "--output-format"}, paramLabel = "FORMAT", defaultValue = "table",
-            description = "table (a PASS/FAIL line per check and a total; default) or jsonl")
+            description = "table (a PASS/FAIL line per check and a total; default), jsonl, or nagios (a plugin status line)")
     String format;
 
     @Option(names = "--netns", paramLabel = "NAME", description = "probe from inside this network namespace")
@@ -62,8 +65,9 @@ public final class CheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (format.equals("nagios")) return nagios();
         if (!format.equals("table") && !format.equals("jsonl")) {
-            throw new UsageException("invalid output format '" + format + "' for check (table or jsonl)");
+            throw new UsageException("invalid output format '" + format + "' for check (table, jsonl or nagios)");
         }
         List<Check> checks = CheckFile.read(Path.of(file));
         String nsPath = NetworkNamespace.path(netns);
@@ -93,5 +97,28 @@ public final class CheckCommand implements Callable<Integer> {
                     StandardCharsets.UTF_8);
         }
         return results.stream().allMatch(CheckResult::passed) ? ExitCodes.OK : ExitCodes.FAILED;
+    }
+
+    /** Nagios plugin: whatever goes wrong is UNKNOWN with its reason on the one status line. */
+    private int nagios() {
+        NagiosReport.Status status;
+        try {
+            List<Check> checks = CheckFile.read(Path.of(file));
+            Instant start = Instant.now();
+            List<CheckResult> results = CheckRunner.live(NetworkNamespace.path(netns)).run(checks, r -> { });
+            status = NagiosReport.of(results);
+            if (junit != null) {
+                Files.writeString(Path.of(junit), CheckReports.junit(Path.of(file).getFileName().toString(), results, start),
+                        StandardCharsets.UTF_8);
+            }
+        } catch (Exception e) {
+            int code = Main.exitCode(e);
+            status = NagiosReport.unknown(code == ExitCodes.PRIVILEGES
+                    ? "no raw-socket privileges (run as root or give java CAP_NET_RAW)" : String.valueOf(e.getMessage()));
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        out.println(status.line());
+        out.flush();
+        return status.code();
     }
 }

@@ -57,7 +57,7 @@ class CheckFileTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "expect: opne|unknown expect 'opne' (open, closed, filtered, not-open)",
-            "expcet: open|unknown key 'expcet' in a check (expect, max_rtt, name, ports, retries, target, timeout)",
+            "expcet: open|unknown key 'expcet' in a check (expect, max_rtt, name, ports, retries, target, timeout, warn_rtt)",
             "max_rtt: 50 ms|max_rtt: invalid duration '50 ms' (use e.g. 20ms, 1s, 2m)",
             "timeout: 0s|invalid timeout '0s' (more than 0)",
             "retries: 16|invalid retries '16' (0-15)",
