@@ -70,26 +70,14 @@ public final class CheckCommand implements Callable<Integer> {
             throw new UsageException("invalid output format '" + format + "' for check (table, jsonl or nagios)");
         }
         List<Check> checks = CheckFile.read(Path.of(file));
-        String nsPath = NetworkNamespace.path(netns);
-        boolean v4 = false, v6 = false;
-        for (Check c : checks) { // resolves every target before a socket is opened: a bad one is a usage error
-            TargetSet t = c.request(nsPath).options().targets();
-            v4 |= t.hasFamily(4);
-            v6 |= t.hasFamily(6);
-        }
         PrintWriter out = spec.commandLine().getOut();
         boolean jsonl = format.equals("jsonl");
         Instant start = Instant.now();
-        List<CheckResult> results;
-        // one set of raw sockets for every check, opened before root is given up (under sudo), once
-        try (RawLink link = RawSockets.open(v4, v6, 0, 0, nsPath, false)) {
-            SudoDrop.afterSocketsOpen(nsPath);
-            results = new CheckRunner(request -> SynProbe.scan(link, request), nsPath).run(checks, r -> {
-                if (quiet && r.passed()) return;
-                out.print(jsonl ? CheckReports.jsonLine(r) : r.line() + "\n");
-                out.flush();
-            });
-        }
+        List<CheckResult> results = run(checks, r -> {
+            if (quiet && r.passed()) return;
+            out.print(jsonl ? CheckReports.jsonLine(r) : r.line() + "\n");
+            out.flush();
+        });
         if (!quiet) out.print(jsonl ? CheckReports.jsonSummary(results) : CheckReports.total(results) + "\n");
         out.flush();
         if (junit != null) {
@@ -100,12 +88,27 @@ public final class CheckCommand implements Callable<Integer> {
     }
 
     /** Nagios plugin: whatever goes wrong is UNKNOWN with its reason on the one status line. */
+    /** Every check on one set of raw sockets, opened before root is given up (under sudo), once. */
+    private List<CheckResult> run(List<Check> checks, CheckRunner.Listener listener) throws IOException {
+        String nsPath = NetworkNamespace.path(netns);
+        boolean v4 = false, v6 = false;
+        for (Check c : checks) { // resolves every target before a socket is opened: a bad one is a usage error
+            TargetSet t = c.request(nsPath).options().targets();
+            v4 |= t.hasFamily(4);
+            v6 |= t.hasFamily(6);
+        }
+        try (RawLink link = RawSockets.open(v4, v6, 0, 0, nsPath, false)) {
+            SudoDrop.afterSocketsOpen(nsPath);
+            return new CheckRunner(request -> SynProbe.scan(link, request), nsPath).run(checks, listener);
+        }
+    }
+
     private int nagios() {
         NagiosReport.Status status;
         try {
             List<Check> checks = CheckFile.read(Path.of(file));
             Instant start = Instant.now();
-            List<CheckResult> results = CheckRunner.live(NetworkNamespace.path(netns)).run(checks, r -> { });
+            List<CheckResult> results = run(checks, r -> { });
             status = NagiosReport.of(results);
             if (junit != null) {
                 Files.writeString(Path.of(junit), CheckReports.junit(Path.of(file).getFileName().toString(), results, start),

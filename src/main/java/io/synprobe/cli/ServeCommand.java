@@ -60,12 +60,8 @@ public final class ServeCommand implements Callable<Integer> {
         Path path = Path.of(config);
         ServeConfig cfg = ServeConfig.read(path, parser);
         String netns = network.netnsPath();
-        if (netns == null && !connect && System.getenv("SUDO_UID") != null) {
-            // Under sudo the engines give up root after their first sockets (SudoDrop, skipped when a namespace is
-            // named), but serve opens sockets again for every group, reload and /probe: name our own namespace.
-            // Only then: entering a namespace needs CAP_SYS_ADMIN, which a java with just CAP_NET_RAW lacks.
-            netns = "/proc/" + ProcessHandle.current().pid() + "/ns/net";
-        }
+        // serve keeps its privileges: it opens sockets again for every group, reload and /probe (the engines never
+        // drop them on their own; only the one-shot commands do, once, after their sockets are open)
         EngineProber prober = new EngineProber(netns, connect, ttl);
         prober.preflight();
         CountDownLatch stopped = new CountDownLatch(1);

@@ -5,7 +5,7 @@ import com.sun.net.httpserver.HttpHandler;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.exporter.httpserver.MetricsHandler;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import io.synprobe.cli.Durations;
+import io.synprobe.target.Durations;
 import io.synprobe.nativeio.NativeException;
 import io.synprobe.result.PingEvent;
 import io.synprobe.result.PortState;

@@ -1,6 +1,6 @@
 package io.synprobe.serve;
 
-import io.synprobe.cli.Durations;
+import io.synprobe.target.Durations;
 import io.synprobe.target.AddressRange;
 import io.synprobe.target.TargetParser;
 import java.io.IOException;
