@@ -19,13 +19,35 @@ import java.util.List;
  * receive timestamps against kernel transmit timestamps, both CLOCK_REALTIME.
  */
 public final class PingEngine {
-    private final PingOptions opt;
+    private final List<PingTarget> entries;
+    private final long count;
+    private final int ttl;
+    private final String netnsPath;
     private PacketObserver observer;
     private volatile ProbeRuntime runtime;
     private volatile boolean stopEarly;
 
     public PingEngine(PingOptions options) {
-        this.opt = options;
+        this(entries(options), options.count(), options.ttl(), options.netnsPath());
+    }
+
+    /**
+     * Pings targets of their own ports, intervals and timeouts on one set of raw sockets.
+     *
+     * @param count probes per target, 0 for until stopped
+     */
+    public PingEngine(List<PingTarget> targets, long count, int ttl, String netnsPath) {
+        if (targets.isEmpty()) throw new IllegalArgumentException("no targets");
+        this.entries = List.copyOf(targets);
+        this.count = count;
+        this.ttl = ttl;
+        this.netnsPath = netnsPath;
+    }
+
+    private static List<PingTarget> entries(PingOptions o) {
+        List<PingTarget> out = new ArrayList<>();
+        for (InetAddress a : o.targets()) out.add(new PingTarget(a, o.port(), o.interval(), o.timeout()));
+        return out;
     }
 
     /** Ends the run after the probes in flight have had their chance (Ctrl-C). */
@@ -41,30 +63,35 @@ public final class PingEngine {
 
     /** The sockets a ping with these options needs (with transmit timestamps). */
     public static RawLink openLink(PingOptions opt) {
+        return new PingEngine(opt).openLink();
+    }
+
+    /** The sockets this ping needs (with transmit timestamps). */
+    public RawLink openLink() {
         boolean v4 = false, v6 = false;
-        for (InetAddress a : opt.targets()) {
-            v4 |= a.getAddress().length == 4;
-            v6 |= a.getAddress().length == 16;
+        for (PingTarget t : entries) {
+            v4 |= t.ip().getAddress().length == 4;
+            v6 |= t.ip().getAddress().length == 16;
         }
-        return RawSockets.open(v4, v6, 0, 0, opt.netnsPath(), true);
+        return RawSockets.open(v4, v6, 0, 0, netnsPath, true);
     }
 
     /** Opens its own sockets, pings, closes them. Drops no privileges. @return true when every target answered */
     public boolean run(PingListener listener) throws IOException {
-        try (RawLink link = openLink(opt)) {
+        try (RawLink link = openLink()) {
             return run(link, listener);
         }
     }
 
     /** Pings over a link the caller opened. @return true when every target answered at least once */
     public boolean run(RawLink link, PingListener listener) throws IOException {
-        Routes routes = new Routes(opt.netnsPath());
+        Routes routes = new Routes(netnsPath);
         List<PingSchedule.Target> targets = new ArrayList<>();
-        for (InetAddress a : opt.targets()) targets.add(new PingSchedule.Target(a, opt.port(), routes.sourceFor(a.getAddress())));
+        for (PingTarget t : entries) targets.add(new PingSchedule.Target(t, routes.sourceFor(t.ip().getAddress())));
         long startRealtime = WireClock.realtimeNs();
         long startMono = System.nanoTime();
-        PingSchedule schedule = new PingSchedule(targets, listener, opt.count(), opt.interval().toNanos(),
-                opt.timeout().toNanos(), opt.ttl(), SourcePorts.base(0, PingSchedule.SLOTS), startMono, startRealtime);
+        PingSchedule schedule = new PingSchedule(targets, listener, count, ttl, SourcePorts.base(0, PingSchedule.SLOTS),
+                startMono, startRealtime);
         ProbeRuntime rt = new ProbeRuntime(link, SynModule.INSTANCE, schedule, observer);
         runtime = rt;
         if (stopEarly) rt.requestStop();

@@ -30,8 +30,7 @@ final class PingSchedule implements Schedule {
     private final Target[] targets;
     private final PingListener listener;
     private final long count;
-    private final long intervalNs;
-    private final long timeoutNs;
+    private final long drainNs;
     private final int ttl;
     private final int sportBase;
     private final long startMono;
@@ -40,6 +39,8 @@ final class PingSchedule implements Schedule {
     static final class Target {
         final InetAddress ip;
         final int port;
+        final long intervalNs;
+        final long timeoutNs;
         final int family;
         final long hi, lo;
         final byte[] dst;
@@ -55,10 +56,12 @@ final class PingSchedule implements Schedule {
         long late, dup, sendErrors;
         boolean answered;
 
-        Target(InetAddress ip, int port, byte[] src) {
-            this.ip = ip;
-            this.port = port;
-            this.dst = ip.getAddress();
+        Target(PingTarget t, byte[] src) {
+            this.ip = t.ip();
+            this.port = t.port();
+            this.intervalNs = t.interval().toNanos();
+            this.timeoutNs = t.timeout().toNanos();
+            this.dst = t.ip().getAddress();
             this.family = dst.length == 4 ? 4 : 6;
             this.hi = Ip.hi(dst);
             this.lo = Ip.lo(dst);
@@ -69,20 +72,21 @@ final class PingSchedule implements Schedule {
         }
     }
 
-    PingSchedule(List<Target> targets, PingListener listener, long count, long intervalNs, long timeoutNs, int ttl,
-                 int sportBase, long startMono, long startRealtime) {
+    PingSchedule(List<Target> targets, PingListener listener, long count, int ttl, int sportBase, long startMono,
+                 long startRealtime) {
         this.targets = targets.toArray(new Target[0]);
         this.listener = listener;
         this.count = count;
-        this.intervalNs = intervalNs;
-        this.timeoutNs = timeoutNs;
+        long longest = 0;
+        for (Target t : this.targets) longest = Math.max(longest, t.timeoutNs);
+        this.drainNs = Math.min(longest, 1_000_000_000L);
         this.ttl = ttl;
         this.sportBase = sportBase;
         this.startMono = startMono;
         this.startRealtime = startRealtime;
         for (int i = 0; i < this.targets.length; i++) {
             // spread the targets over the interval instead of sending them all at once
-            this.targets[i].nextSendNanos = startMono + intervalNs * i / this.targets.length;
+            this.targets[i].nextSendNanos = startMono + this.targets[i].intervalNs * i / this.targets.length;
         }
     }
 
@@ -108,7 +112,7 @@ final class PingSchedule implements Schedule {
 
     @Override
     public long drainNanos() {
-        return Math.min(timeoutNs, 1_000_000_000L);
+        return drainNs;
     }
 
     private long realtimeOf(long nanos) {
@@ -133,8 +137,8 @@ final class PingSchedule implements Schedule {
                 t.status[slot] = PENDING;
                 t.sentAt[slot] = realtimeOf(now);
                 out.add(((long) i << 40) | k, 0, t.src, t.srcHi, t.srcLo, t.dst, t.hi, t.lo, sportBase + slot, t.port, k, ttl);
-                t.nextSendNanos += intervalNs;
-                if (t.nextSendNanos < now) t.nextSendNanos = now + intervalNs; // do not burst to catch up
+                t.nextSendNanos += t.intervalNs;
+                if (t.nextSendNanos < now) t.nextSendNanos = now + t.intervalNs; // do not burst to catch up
             }
             if (wantsMore(t, stopping)) wait = Math.min(wait, t.nextSendNanos - now);
             busy |= wantsMore(t, stopping) || t.oldestPending < t.queued;
@@ -178,7 +182,7 @@ final class PingSchedule implements Schedule {
             while (t.oldestPending < t.queued) {
                 int slot = (int) (t.oldestPending % SLOTS);
                 if (t.status[slot] == PENDING) {
-                    if (nowReal - t.sentAt[slot] < timeoutNs) break;
+                    if (nowReal - t.sentAt[slot] < t.timeoutNs) break;
                     t.status[slot] = TIMED_OUT;
                     listener.event(new PingEvent(PingEvent.Type.TIMEOUT, t.ip, t.port, t.oldestPending, PortState.FILTERED,
                             Reason.NO_RESPONSE, null, -1, -1, -1));
@@ -224,7 +228,7 @@ final class PingSchedule implements Schedule {
         if (t.status[slot] == ANSWERED) {
             type = PingEvent.Type.DUP;
             t.dup++;
-        } else if (t.status[slot] == TIMED_OUT || recvNs - t.sentAt[slot] >= timeoutNs) {
+        } else if (t.status[slot] == TIMED_OUT || recvNs - t.sentAt[slot] >= t.timeoutNs) {
             type = PingEvent.Type.LATE;
             t.late++;
             t.status[slot] = ANSWERED;

@@ -3,6 +3,7 @@ package io.synprobe.serve;
 import io.synprobe.nativeio.RawSockets;
 import io.synprobe.ping.ConnectPinger;
 import io.synprobe.ping.PingEngine;
+import io.synprobe.ping.PingTarget;
 import io.synprobe.ping.PingOptions;
 import io.synprobe.result.PingEvent;
 import io.synprobe.result.PingListener;
@@ -19,9 +20,9 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The prober over today's engines: a PingEngine (or ConnectPinger with --connect) takes one port, interval and
- * timeout per run, so each such group of targets gets its own engine and thread. An engine that fails is
- * started again after a second.
+ * The prober over the ping engines: raw probing runs every target (each with its own port, interval and timeout)
+ * on one runtime and one set of raw sockets; with --connect, a ConnectPinger per (port, interval, timeout) group.
+ * An engine that fails is started again after a second.
  */
 public final class EngineProber implements Prober {
     private static final long RETRY_MS = 1000;
@@ -40,11 +41,33 @@ public final class EngineProber implements Prober {
     private record GroupKey(int port, Duration interval, Duration timeout) {
     }
 
+    private record Endpoint(InetAddress address, int port) {
+    }
+
     /** Only a started engine can be stopped: the runners are made anew on every (re)start. */
     private interface Runner {
         boolean run(PingListener listener) throws IOException;
 
         void requestStop();
+    }
+
+    /** Raw probing: every target, with its own port, interval and timeout, on one set of raw sockets. */
+    private Runner runner(List<ProbeTarget> targets) {
+        List<PingTarget> entries = new ArrayList<>();
+        for (ProbeTarget t : new LinkedHashSet<>(targets)) {
+            PingTarget e = new PingTarget(t.address(), t.port(), t.interval(), t.timeout());
+            if (!entries.contains(e)) entries.add(e);
+        }
+        PingEngine e = new PingEngine(entries, 0, ttl, netnsPath);
+        return new Runner() {
+            public boolean run(PingListener l) throws IOException {
+                return e.run(l);
+            }
+
+            public void requestStop() {
+                e.requestStop();
+            }
+        };
     }
 
     private Runner runner(PingOptions options) {
@@ -75,7 +98,7 @@ public final class EngineProber implements Prober {
     private final class Group implements Runnable {
         final GroupKey key;
         final List<ProbeTarget> targets;
-        final Map<InetAddress, List<ProbeTarget>> byAddress = new HashMap<>();
+        final Map<Endpoint, List<ProbeTarget>> byEndpoint = new HashMap<>();
         final Sink sink;
         final Thread thread;
         volatile boolean stopped;
@@ -85,20 +108,18 @@ public final class EngineProber implements Prober {
             this.key = key;
             this.targets = targets;
             this.sink = sink;
-            for (ProbeTarget t : targets) byAddress.computeIfAbsent(t.address(), a -> new ArrayList<>()).add(t);
-            this.thread = new Thread(this, "prober-" + key.port() + "-" + key.interval().toMillis() + "ms");
+            for (ProbeTarget t : targets) byEndpoint.computeIfAbsent(new Endpoint(t.address(), t.port()), a -> new ArrayList<>()).add(t);
+            this.thread = new Thread(this, key == null ? "prober" : "prober-" + key.port() + "-" + key.interval().toMillis() + "ms");
             thread.setDaemon(true);
         }
 
         @Override
         public void run() {
-            PingOptions options = new PingOptions(new ArrayList<>(new LinkedHashSet<>(byAddress.keySet())), key.port(), 0,
-                    key.interval(), key.timeout(), ttl, netnsPath);
             PingListener listener = new PingListener() {
                 @Override
                 public void event(PingEvent e) {
-                    List<ProbeTarget> ts = byAddress.get(e.ip());
-                    if (ts != null && e.port() == key.port()) for (ProbeTarget t : ts) sink.event(t, e);
+                    List<ProbeTarget> ts = byEndpoint.get(new Endpoint(e.ip(), e.port()));
+                    if (ts != null) for (ProbeTarget t : ts) sink.event(t, e);
                 }
 
                 @Override
@@ -106,7 +127,9 @@ public final class EngineProber implements Prober {
                 }
             };
             while (!stopped) {
-                Runner r = runner(options);
+                Runner r = key == null ? runner(targets) : runner(new PingOptions(
+                        new ArrayList<>(new LinkedHashSet<>(targets.stream().map(ProbeTarget::address).toList())), key.port(),
+                        0, key.interval(), key.timeout(), ttl, netnsPath));
                 current = r;
                 if (stopped) break;
                 try {
@@ -146,6 +169,12 @@ public final class EngineProber implements Prober {
     @Override
     public synchronized void start(List<ProbeTarget> targets, Sink sink) {
         if (!groups.isEmpty()) throw new IllegalStateException("already started");
+        if (!connect) {
+            // one runtime and one set of raw sockets for every target, whatever its port and pace
+            groups.add(new Group(null, List.copyOf(targets), sink));
+            groups.get(0).thread.start();
+            return;
+        }
         Map<GroupKey, List<ProbeTarget>> byKey = new LinkedHashMap<>();
         for (ProbeTarget t : targets) {
             byKey.computeIfAbsent(new GroupKey(t.port(), t.interval(), t.timeout()), k -> new ArrayList<>()).add(t);
