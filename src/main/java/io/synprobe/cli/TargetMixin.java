@@ -18,7 +18,7 @@ import picocli.CommandLine.Parameters;
 
 /** Target selection shared by the probing subcommands. */
 public final class TargetMixin {
-    /** Scans above this many addresses must name their exclusions, so a prefix typo cannot start an Internet-wide scan. */
+    /** Scans of this many addresses or more (a /8) must name their exclusions, so a prefix typo cannot start an Internet-wide scan. */
     static final long LARGE_SCAN = 1L << 24;
 
     @Parameters(paramLabel = "TARGET", arity = "0..*",
@@ -47,8 +47,8 @@ public final class TargetMixin {
         if (excludeFile != null) ex.addAll(readList(excludeFile, "--exclude-file"));
         TargetSet set = TargetSet.of(include, parser.parseAll(ex));
         if (set.size() == 0) throw new UsageException("every target is excluded: nothing to probe");
-        if (set.size() > LARGE_SCAN && exclude == null && excludeFile == null) {
-            throw new UsageException("refusing to probe " + set.size() + " addresses (more than 2^24) without an explicit"
+        if (set.size() >= LARGE_SCAN && exclude == null && excludeFile == null) {
+            throw new UsageException("refusing to probe " + set.size() + " addresses (2^24 or more, a /8 or larger) without an explicit"
                     + " --exclude or --exclude-file (an empty one will do): check the prefix lengths");
         }
         return set;

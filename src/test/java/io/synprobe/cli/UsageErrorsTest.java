@@ -25,8 +25,30 @@ class UsageErrorsTest {
     record Run(int exit, String err) {
     }
 
+    /**
+     * Every probing command line also names an empty namespace (no interface up, no route): should a check ever let
+     * a bad line through, its probes have nowhere to go.
+     */
+    static String isolated;
+
+    @org.junit.jupiter.api.BeforeAll
+    static void isolatedNamespace() {
+        io.synprobe.lab.Privileged.require("ip");
+        isolated = "spue" + Integer.toString(java.util.concurrent.ThreadLocalRandom.current().nextInt(1 << 24), 36);
+        io.synprobe.lab.Shell.check("ip", "netns", "add", isolated);
+    }
+
+    @org.junit.jupiter.api.AfterAll
+    static void removeNamespace() {
+        if (isolated != null) io.synprobe.lab.Shell.run(List.of("ip", "netns", "del", isolated), null, 30);
+    }
+
     Run run(String line) {
         List<String> args = new ArrayList<>(List.of(line.split(" ")));
+        if ((line.startsWith("scan") || line.startsWith("ping")) && !line.contains("--netns")) {
+            args.add("--netns");
+            args.add(isolated);
+        }
         args.add("--output");
         args.add(dir.resolve("out").toString());
         picocli.CommandLine cl = Main.commandLine();
@@ -57,6 +79,8 @@ class UsageErrorsTest {
             "scan 240.0.0.1 -p 22 | 240.0.0.0/4",
             "scan ff02::1 -p 22 | ff00::/8",
             "scan 198.0.0.0/7 -p 22 | --exclude",
+            "scan 127.0.0.0/8 -p 22 | --exclude",
+            "scan 127.0.0.0/9 127.128.0.0/9 -p 22 | --exclude",
             "scan 198.18.0.1 -p 22 --rate abc | abc",
             "scan 198.18.0.1 -p 22 --rate -5 | -5",
             "scan 198.18.0.1 -p 22 --retries 99 | 99",
