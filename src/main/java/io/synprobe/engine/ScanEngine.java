@@ -1,6 +1,6 @@
 package io.synprobe.engine;
 
-import io.synprobe.nativeio.NativeLoader;
+import io.synprobe.nativeio.WireClock;
 import io.synprobe.nativeio.ProbeBatch;
 import io.synprobe.nativeio.ReplyBatch;
 import io.synprobe.nativeio.RawSockets;
@@ -68,8 +68,8 @@ public final class ScanEngine implements Scanner {
             throw new IllegalArgumentException("a scan of " + n + " probes is too large for one run: shard it (--shard)");
         }
         this.states = new ProbeStates((int) n);
-        NativeLoader.lib(); // loading takes long: not between the two clock readings
-        this.startRealtimeNs = NativeLoader.lib().sp_now_ns();
+        WireClock.realtimeNs(); // loading takes long: not between the two clock readings
+        this.startRealtimeNs = WireClock.realtimeNs();
         this.startNanos = System.nanoTime();
         this.rttSlots = (int) Math.min(targets.size(), 1 << 16);
         this.rtt = new RttEstimator(rttSlots, options.minTimeoutUs(), options.maxTimeoutUs(), options.initialTimeoutUs());

@@ -4,8 +4,6 @@ import static io.synprobe.nativeio.NativeLayout.*;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import jnr.ffi.Pointer;
-import jnr.ffi.Runtime;
 
 /**
  * Compact probe descriptions for one sp_send_batch call, in a direct buffer at fixed offsets. Reused for every
@@ -15,7 +13,7 @@ public final class ProbeBatch {
     public static final int SYN = 0x02;
 
     private final ByteBuffer buf;
-    private final Pointer ptr;
+    private NativeBuffer view;
     private final int capacity;
     private int size;
 
@@ -23,7 +21,6 @@ public final class ProbeBatch {
         if (capacity < 1 || capacity > MAX_BATCH) throw new IllegalArgumentException("batch size " + capacity);
         this.capacity = capacity;
         this.buf = ByteBuffer.allocateDirect(capacity * PROBE_SIZE).order(ByteOrder.nativeOrder());
-        this.ptr = Pointer.wrap(Runtime.getRuntime(NativeLoader.lib()), buf);
     }
 
     public int capacity() {
@@ -119,8 +116,11 @@ public final class ProbeBatch {
         buf.putLong(i * PROBE_SIZE + PROBE_TS, realtimeNsOrMinusErrno);
     }
 
-    Pointer pointer() {
-        return ptr;
+    /** Made on first use, so batches filled for fake links never load the native library. */
+    NativeBuffer nativeView() {
+        NativeBuffer v = view;
+        if (v == null) view = v = NativeLoader.lib().wrap(buf);
+        return v;
     }
 
     ByteBuffer buffer() {

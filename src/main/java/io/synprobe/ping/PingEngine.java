@@ -5,7 +5,7 @@ import io.synprobe.result.PingSummary;
 import io.synprobe.result.PingListener;
 import io.synprobe.result.PingEvent;
 import io.synprobe.engine.Cookies;
-import io.synprobe.nativeio.NativeLoader;
+import io.synprobe.nativeio.WireClock;
 import io.synprobe.nativeio.ProbeBatch;
 import io.synprobe.nativeio.RawSockets;
 import io.synprobe.nativeio.ReplyBatch;
@@ -99,7 +99,7 @@ public final class PingEngine {
             DecodedReply reply = new DecodedReply();
             long start = System.nanoTime();
             // the clocks at one instant: send deadlines run on nanoTime, RTTs on CLOCK_REALTIME
-            long realtimeAtStart = NativeLoader.lib().sp_now_ns();
+            long realtimeAtStart = WireClock.realtimeNs();
             long startMono = System.nanoTime();
             for (int i = 0; i < targets.size(); i++) {
                 // spread the targets over the interval instead of sending them all at once

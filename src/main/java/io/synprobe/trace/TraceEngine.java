@@ -3,8 +3,7 @@ package io.synprobe.trace;
 import io.synprobe.result.TraceListener;
 import io.synprobe.result.Hop;
 import io.synprobe.engine.Cookies;
-import io.synprobe.nativeio.LibSynprobe;
-import io.synprobe.nativeio.NativeLoader;
+import io.synprobe.nativeio.WireClock;
 import io.synprobe.nativeio.ProbeBatch;
 import io.synprobe.nativeio.RawSockets;
 import io.synprobe.nativeio.ReplyBatch;
@@ -30,7 +29,6 @@ public final class TraceEngine {
     private static final long MASK32 = 0xffffffffL;
     private final TraceOptions opt;
     private final Cookies cookies = Cookies.random();
-    private final LibSynprobe lib = NativeLoader.lib();
     private final int family;
     private final byte[] dst;
     private final long dstHi, dstLo;
@@ -77,7 +75,7 @@ public final class TraceEngine {
                     handle(reply, replies.timestamp(r));
                 }
                 if (stop) probes.expireAll();
-                else probes.expire(lib.sp_now_ns());
+                else probes.expire(WireClock.realtimeNs());
                 for (Hop hop : probes.completedHops()) {
                     listener.hop(hop);
                     reached |= hop.reachedTarget();
