@@ -26,8 +26,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * One loopback scan through each binding, each in its own JVM (jnr-ffi on the test's JDK, FFM on a JDK 22+):
  * the JSON Lines results are the same set, and both match the kernel's truth (ports this test listens on are
- * open/syn-ack, ports it bound and closed again are closed/reset). Where no JDK 22+ is installed, the forced FFM
- * run must fail with exit code 4 and one line saying so.
+ * open/syn-ack, ports it bound and closed again are closed/reset). Where no JDK 22+ is installed, or the build
+ * left the FFM classes out, the forced FFM run must fail with exit code 4 and one line saying so.
  */
 @Tag("privileged")
 @Timeout(180)
@@ -72,6 +72,14 @@ class BindingEquivalenceTest {
                         + Runtime.version().feature() + " (use -Dsynprobe.binding=jnr, or run on a newer JDK)",
                         refused.err.strip(), "no JDK 22+ installed: forcing FFM is refused in one line");
                 System.out.println("no JDK 22+ installed: only the jnr-ffi binding could be compared with the kernel");
+                return;
+            }
+            if (!NativeBinding.ffmBuilt()) {
+                Outcome refused = scan(ffmJava.get(), "ffm", portList);
+                assertEquals(4, refused.exit, refused.err);
+                assertTrue(refused.err.strip().startsWith("synprobe scan: -Dsynprobe.binding=ffm: this synprobe was built"
+                        + " without the FFM binding"), refused.err);
+                System.out.println("built without the FFM binding: only jnr-ffi could be compared with the kernel");
                 return;
             }
             Outcome ffm = scan(ffmJava.get(), "ffm", portList);
