@@ -1,5 +1,6 @@
 package io.synprobe.cli;
 
+import io.synprobe.nativeio.NativeBinding;
 import picocli.CommandLine.IVersionProvider;
 
 /** The version from the jar manifest (Implementation-Version), "dev" when run from classes. */
@@ -12,6 +13,7 @@ public final class VersionProvider implements IVersionProvider {
     public String[] getVersion() {
         return new String[] {"synprobe " + version(),
                 "Java " + System.getProperty("java.version") + " on " + System.getProperty("os.name") + " "
-                        + System.getProperty("os.arch")};
+                        + System.getProperty("os.arch"),
+                "native binding: " + NativeBinding.describe()};
     }
 }

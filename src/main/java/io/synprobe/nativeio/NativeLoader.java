@@ -3,57 +3,84 @@ package io.synprobe.nativeio;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.lang.reflect.InvocationTargetException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import jnr.ffi.LibraryLoader;
+import java.util.function.Function;
 
 /**
- * Loads the shim once. Order: the file named by -Dsynprobe.native.path, then java.library.path, then the copy
- * inside the jar, extracted to a private temporary file that is deleted as soon as it is mapped.
+ * Finds the shim and binds it once per process, through the binding {@link NativeBinding#selected()} names.
+ * Library order: the file named by -Dsynprobe.native.path, then java.library.path, then the copy inside the jar,
+ * extracted to a private temporary file that is deleted as soon as it is mapped.
  */
-public final class NativeLoader {
+final class NativeLoader {
     private static final String NAME = "synprobe";
     private static final String RESOURCE = "/native/libsynprobe.so";
+    /** Only in META-INF/versions/22 of the jar (or on the test class path): the base tree has no such class. */
+    static final String FFM_CLASS = "io.synprobe.nativeio.FfmShim";
+
+    private static volatile Shim shim;
 
     private NativeLoader() {
     }
 
-    private static final class Holder {
-        static final LibSynprobe LIB = load();
+    static Shim lib() {
+        Shim s = shim;
+        if (s != null) return s;
+        synchronized (NativeLoader.class) {
+            if (shim == null) shim = load(NativeBinding.selected());
+            return shim;
+        }
     }
 
-    public static LibSynprobe lib() {
-        return Holder.LIB;
+    /** Binds the shim through the named binding, whatever is selected for the process (tests, benchmarks). */
+    static Shim load(String binding) {
+        switch (binding) {
+            case "jnr":
+                return loadLibrary(JnrShim::load);
+            case "ffm":
+                NativeBinding.requireFfm();
+                return loadLibrary(NativeLoader::loadFfm);
+            default:
+                throw new IllegalArgumentException(NativeBinding.badName(binding));
+        }
     }
 
-    private static LibSynprobe load() {
+    private static Shim loadFfm(Path library) {
+        try {
+            return (Shim) Class.forName(FFM_CLASS).getDeclaredMethod("load", Path.class).invoke(null, library);
+        } catch (InvocationTargetException e) {
+            if (e.getCause() instanceof RuntimeException re) throw re;
+            throw new IllegalStateException("cannot bind the native library through FFM: " + e.getCause(), e.getCause());
+        } catch (ReflectiveOperationException | LinkageError e) {
+            throw new IllegalStateException("the FFM binding cannot be loaded on Java " + Runtime.version() + ": " + e, e);
+        }
+    }
+
+    private static Shim loadLibrary(Function<Path, Shim> binder) {
         String explicit = System.getProperty("synprobe.native.path");
-        if (explicit != null) return loadFrom(Path.of(explicit));
+        if (explicit != null) return binder.apply(Path.of(explicit).toAbsolutePath());
         for (String dir : System.getProperty("java.library.path", "").split(java.io.File.pathSeparator)) {
             if (dir.isEmpty()) continue;
             Path candidate = Path.of(dir, System.mapLibraryName(NAME));
-            if (Files.isReadable(candidate)) return loadFrom(candidate);
+            if (Files.isReadable(candidate)) return binder.apply(candidate.toAbsolutePath());
         }
-        return loadFromJar();
+        return loadFromJar(binder);
     }
 
-    private static LibSynprobe loadFrom(Path path) {
-        return LibraryLoader.create(LibSynprobe.class).failImmediately().load(path.toAbsolutePath().toString());
-    }
-
-    private static LibSynprobe loadFromJar() {
+    private static Shim loadFromJar(Function<Path, Shim> binder) {
         Path tmp = null;
         try (InputStream in = NativeLoader.class.getResourceAsStream(RESOURCE)) {
             if (in == null) throw new IllegalStateException("native library " + RESOURCE + " is not in the jar; rebuild with mvn package");
             tmp = Files.createTempFile("libsynprobe-", ".so",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
-            return loadFrom(tmp);
+            return binder.apply(tmp);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot extract the native library to " + System.getProperty("java.io.tmpdir"), e);
-        } catch (UnsatisfiedLinkError e) {
+        } catch (UnsatisfiedLinkError | IllegalArgumentException e) {
             throw new IllegalStateException("cannot load the native library extracted to " + tmp
                     + ": if the temporary directory is mounted noexec, point -Djava.io.tmpdir at one that is not"
                     + " or pass -Dsynprobe.native.path=/path/to/libsynprobe.so", e);

@@ -24,15 +24,15 @@ public final class NetworkNamespace {
 
     public static <T> T run(String path, Supplier<T> action) {
         if (path == null) return action.get();
-        LibSynprobe lib = NativeLoader.lib();
-        int saved = lib.sp_netns_enter(path);
+        Shim lib = NativeLoader.lib();
+        int saved = lib.netnsEnter(path);
         if (saved < 0) {
             throw new NativeException("entering network namespace " + path, -saved, RawSockets.Errors.message(-saved));
         }
         try {
             return action.get();
         } finally {
-            int rc = lib.sp_netns_leave(saved);
+            int rc = lib.netnsLeave(saved);
             if (rc < 0) {
                 // A thread stuck in the wrong namespace would silently probe from there: refuse to go on.
                 throw new IllegalStateException("cannot return to the original network namespace: errno " + -rc);

@@ -4,8 +4,6 @@ import static io.synprobe.nativeio.NativeLayout.*;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import jnr.ffi.Pointer;
-import jnr.ffi.Runtime;
 
 /**
  * Compact probe descriptions for one sp_send_batch call, in a direct buffer at fixed offsets. Reused for every
@@ -15,7 +13,7 @@ public final class ProbeBatch {
     public static final int SYN = 0x02;
 
     private final ByteBuffer buf;
-    private final Pointer ptr;
+    private NativeBuffer view;
     private final int capacity;
     private int size;
 
@@ -23,7 +21,6 @@ public final class ProbeBatch {
         if (capacity < 1 || capacity > MAX_BATCH) throw new IllegalArgumentException("batch size " + capacity);
         this.capacity = capacity;
         this.buf = ByteBuffer.allocateDirect(capacity * PROBE_SIZE).order(ByteOrder.nativeOrder());
-        this.ptr = Pointer.wrap(Runtime.getRuntime(NativeLoader.lib()), buf);
     }
 
     public int capacity() {
@@ -115,7 +112,7 @@ public final class ProbeBatch {
     }
 
     private ByteBuffer craftIn, craftOut;
-    private Pointer craftInPtr, craftOutPtr;
+    private NativeBuffer craftInView, craftOutView;
 
     /**
      * Writes probe i as the IP packet the shim sends, header first, into out (64 bytes suffice); returns its
@@ -125,12 +122,11 @@ public final class ProbeBatch {
         if (craftIn == null) {
             craftIn = ByteBuffer.allocateDirect(PROBE_SIZE).order(ByteOrder.nativeOrder());
             craftOut = ByteBuffer.allocateDirect(128);
-            Runtime rt = Runtime.getRuntime(NativeLoader.lib());
-            craftInPtr = Pointer.wrap(rt, craftIn);
-            craftOutPtr = Pointer.wrap(rt, craftOut);
+            craftInView = NativeLoader.lib().wrap(craftIn);
+            craftOutView = NativeLoader.lib().wrap(craftOut);
         }
         craftIn.put(0, buf, i * PROBE_SIZE, PROBE_SIZE);
-        int len = NativeLoader.lib().sp_craft(craftInPtr, craftOutPtr, craftOut.capacity());
+        int len = NativeLoader.lib().craft(craftInView, craftOutView, craftOut.capacity());
         if (len < 0) throw new IllegalArgumentException("probe " + i + " cannot be crafted: errno " + -len);
         craftOut.get(0, out, 0, len);
         return len;
@@ -141,8 +137,11 @@ public final class ProbeBatch {
         buf.putLong(i * PROBE_SIZE + PROBE_TS, realtimeNsOrMinusErrno);
     }
 
-    Pointer pointer() {
-        return ptr;
+    /** Made on first use, so batches filled for fake links never load the native library. */
+    NativeBuffer nativeView() {
+        NativeBuffer v = view;
+        if (v == null) view = v = NativeLoader.lib().wrap(buf);
+        return v;
     }
 
     ByteBuffer buffer() {

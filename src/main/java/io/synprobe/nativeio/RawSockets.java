@@ -4,9 +4,6 @@ import static io.synprobe.nativeio.NativeLayout.*;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
-import jnr.ffi.Pointer;
-import jnr.ffi.Runtime;
 
 /**
  * The raw sockets of one run: a send socket per address family and receive sockets for TCP and ICMP replies.
@@ -18,13 +15,13 @@ public final class RawSockets implements RawLink {
     private static final int IPPROTO_ICMP = 1;
     private static final int IPPROTO_ICMPV6 = 58;
 
-    private final LibSynprobe lib = NativeLoader.lib();
+    private final Shim lib = NativeLoader.lib();
     private int send4 = -1;
     private int send6 = -1;
     private final int[] recvFds = new int[4];
     private int recvCount;
     private final ByteBuffer fdTable = ByteBuffer.allocateDirect(4 * 3 * 4).order(ByteOrder.nativeOrder());
-    private final Pointer fdTablePtr = Pointer.wrap(Runtime.getRuntime(lib), fdTable);
+    private final NativeBuffer fdTableView = lib.wrap(fdTable);
 
     /**
      * @param netnsPath  a network namespace file (e.g. /var/run/netns/lab) or null for the current one
@@ -74,22 +71,22 @@ public final class RawSockets implements RawLink {
 
     private void enableTransmitTimestamps() {
         for (int fd : new int[] {send4, send6}) {
-            if (fd >= 0) check("enabling transmit timestamps", lib.sp_enable_tx_timestamps(fd));
+            if (fd >= 0) check("enabling transmit timestamps", lib.enableTxTimestamps(fd));
         }
     }
 
     private void openFamily(int family, int portLo, int portHi) {
-        int send = check("opening a raw IPv" + family + " send socket", lib.sp_open_send(family));
+        int send = check("opening a raw IPv" + family + " send socket", lib.openSend(family));
         if (family == 4) send4 = send;
         else send6 = send;
         int tcp = addRecv(family, RECV_TCP, IPPROTO_TCP);
-        check("attaching the reply filter", lib.sp_filter_tcp_ports(tcp, family, portLo, portHi));
+        check("attaching the reply filter", lib.filterTcpPorts(tcp, family, portLo, portHi));
         addRecv(family, RECV_ICMP, family == 4 ? IPPROTO_ICMP : IPPROTO_ICMPV6);
     }
 
     private int addRecv(int family, int kind, int protocol) {
         int fd = check("opening a raw IPv" + family + (kind == RECV_TCP ? " TCP" : " ICMP") + " receive socket",
-                lib.sp_open_recv(family, kind, RCVBUF));
+                lib.openRecv(family, kind, RCVBUF));
         int i = recvCount++;
         recvFds[i] = fd;
         fdTable.putInt(i * 12, fd);
@@ -101,19 +98,19 @@ public final class RawSockets implements RawLink {
     /** Marks every packet the send sockets send (SO_MARK), so nftables rules of this run can recognise them. */
     public void setMark(int mark) {
         for (int fd : new int[] {send4, send6}) {
-            if (fd >= 0) check("setting the socket mark", lib.sp_set_mark(fd, mark));
+            if (fd >= 0) check("setting the socket mark", lib.setMark(fd, mark));
         }
     }
 
     @Override
     public void send(ProbeBatch batch) {
         if (batch.size() == 0) return;
-        check("sending probes", lib.sp_send_batch(send4, send6, batch.pointer(), batch.size()));
+        check("sending probes", lib.sendBatch(send4, send6, batch.nativeView(), batch.size()));
     }
 
     @Override
     public int receive(ReplyBatch batch, int timeoutMs) {
-        int n = lib.sp_recv_batch(fdTablePtr, recvCount, batch.pointer(), batch.capacity(), timeoutMs);
+        int n = lib.recvBatch(fdTableView, recvCount, batch.nativeView(), batch.capacity(), timeoutMs);
         check("receiving replies", n);
         batch.setSize(n);
         return n;
@@ -123,7 +120,7 @@ public final class RawSockets implements RawLink {
     public void acceptPorts(int lo, int hi) {
         for (int i = 0; i < recvCount; i++) {
             int family = fdTable.getInt(i * 12 + 4), protocol = fdTable.getInt(i * 12 + 8);
-            if (protocol == IPPROTO_TCP) check("attaching the reply filter", lib.sp_filter_tcp_ports(recvFds[i], family, lo, hi));
+            if (protocol == IPPROTO_TCP) check("attaching the reply filter", lib.filterTcpPorts(recvFds[i], family, lo, hi));
         }
     }
 
@@ -139,9 +136,9 @@ public final class RawSockets implements RawLink {
 
     @Override
     public void close() {
-        if (send4 >= 0) lib.sp_close(send4);
-        if (send6 >= 0) lib.sp_close(send6);
-        for (int i = 0; i < recvCount; i++) lib.sp_close(recvFds[i]);
+        if (send4 >= 0) lib.close(send4);
+        if (send6 >= 0) lib.close(send6);
+        for (int i = 0; i < recvCount; i++) lib.close(recvFds[i]);
         send4 = send6 = -1;
         recvCount = 0;
     }
@@ -152,14 +149,7 @@ public final class RawSockets implements RawLink {
         }
 
         static String message(int errno) {
-            LibSynprobe lib = NativeLoader.lib();
-            ByteBuffer b = ByteBuffer.allocateDirect(256);
-            lib.sp_strerror(errno, Pointer.wrap(Runtime.getRuntime(lib), b), 256);
-            byte[] bytes = new byte[256];
-            b.get(bytes);
-            int len = 0;
-            while (len < bytes.length && bytes[len] != 0) len++;
-            return new String(bytes, 0, len, StandardCharsets.UTF_8);
+            return NativeLoader.lib().strerror(errno);
         }
     }
 }

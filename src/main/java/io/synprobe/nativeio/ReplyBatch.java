@@ -4,8 +4,6 @@ import static io.synprobe.nativeio.NativeLayout.*;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import jnr.ffi.Pointer;
-import jnr.ffi.Runtime;
 
 /**
  * Packets filled in by one sp_recv_batch call: fixed-size slots, each holding an IP packet (for IPv6, a header
@@ -14,7 +12,7 @@ import jnr.ffi.Runtime;
 public final class ReplyBatch {
     private final ByteBuffer buf;
     private final ByteBuffer packets;
-    private final Pointer ptr;
+    private NativeBuffer view;
     private final int capacity;
     private int size;
 
@@ -23,7 +21,6 @@ public final class ReplyBatch {
         this.capacity = capacity;
         this.buf = ByteBuffer.allocateDirect(capacity * SLOT_SIZE).order(ByteOrder.nativeOrder());
         this.packets = buf.duplicate().order(ByteOrder.BIG_ENDIAN);
-        this.ptr = Pointer.wrap(Runtime.getRuntime(NativeLoader.lib()), buf);
     }
 
     public int capacity() {
@@ -80,7 +77,9 @@ public final class ReplyBatch {
         return buf.getLong(i * SLOT_SIZE + SLOT_TS);
     }
 
-    Pointer pointer() {
-        return ptr;
+    NativeBuffer nativeView() {
+        NativeBuffer v = view;
+        if (v == null) view = v = NativeLoader.lib().wrap(buf);
+        return v;
     }
 }

@@ -2,16 +2,14 @@ package io.synprobe.nativeio;
 
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
-import jnr.ffi.Pointer;
-import jnr.ffi.Runtime;
 
 /** Asks the kernel's routing table which source address it would use towards a destination. */
 public final class Routes {
-    private final LibSynprobe lib = NativeLoader.lib();
+    private final Shim lib = NativeLoader.lib();
     private final ByteBuffer dst = ByteBuffer.allocateDirect(16);
     private final ByteBuffer src = ByteBuffer.allocateDirect(16);
-    private final Pointer dstPtr = Pointer.wrap(Runtime.getRuntime(lib), dst);
-    private final Pointer srcPtr = Pointer.wrap(Runtime.getRuntime(lib), src);
+    private final NativeBuffer dstView = lib.wrap(dst);
+    private final NativeBuffer srcView = lib.wrap(src);
     private final String netnsPath;
 
     public Routes(String netnsPath) {
@@ -23,7 +21,7 @@ public final class Routes {
         dst.clear();
         dst.put(destination);
         int family = destination.length == 4 ? 4 : 6;
-        int rc = NetworkNamespace.run(netnsPath, () -> lib.sp_route_source(family, dstPtr, srcPtr));
+        int rc = NetworkNamespace.run(netnsPath, () -> lib.routeSource(family, dstView, srcView));
         if (rc < 0) {
             String addr;
             try {

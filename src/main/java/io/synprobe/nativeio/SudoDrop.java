@@ -26,7 +26,7 @@ public final class SudoDrop {
             return -1;
         }
         if (u == 0) return -1;
-        int rc = NativeLoader.lib().sp_drop_privileges(u, g);
+        int rc = NativeLoader.lib().dropPrivileges(u, g);
         if (rc < 0) throw new NativeException("dropping root privileges to uid " + u, -rc, RawSockets.Errors.message(-rc));
         return u;
     }

@@ -6,6 +6,6 @@ public final class WireClock {
     }
 
     public static long realtimeNs() {
-        return NativeLoader.lib().sp_now_ns();
+        return NativeLoader.lib().nowNs();
     }
 }

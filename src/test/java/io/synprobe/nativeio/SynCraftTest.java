@@ -9,8 +9,6 @@ import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Random;
-import jnr.ffi.Pointer;
-import jnr.ffi.Runtime;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,13 +16,13 @@ import org.junit.jupiter.api.Test;
  * checksums valid, for both families. Nothing is sent.
  */
 class SynCraftTest {
-    final LibSynprobe lib = NativeLoader.lib();
+    final Shim lib = NativeLoader.lib();
     final ProbeBatch batch = new ProbeBatch(1);
     final ByteBuffer out = ByteBuffer.allocateDirect(128).order(ByteOrder.BIG_ENDIAN);
-    final Pointer outPtr = Pointer.wrap(Runtime.getRuntime(lib), out);
+    final NativeBuffer outView = lib.wrap(out);
 
     int craft() {
-        return lib.sp_craft(batch.pointer(), outPtr, out.capacity());
+        return lib.craft(batch.nativeView(), outView, out.capacity());
     }
 
     @Test
@@ -95,9 +93,9 @@ class SynCraftTest {
             }
         }
         assertTrue(valid > 10_000);
-        assertTrue(lib.sp_craft(batch.pointer(), outPtr, 10) < 0, "a too-small output buffer is refused");
-        assertTrue(lib.sp_send_batch(-1, -1, batch.pointer(), -1) < 0, "a negative count is refused");
-        assertTrue(lib.sp_send_batch(-1, -1, batch.pointer(), MAX_BATCH + 1) < 0, "an oversized batch is refused");
+        assertTrue(lib.craft(batch.nativeView(), outView, 10) < 0, "a too-small output buffer is refused");
+        assertTrue(lib.sendBatch(-1, -1, batch.nativeView(), -1) < 0, "a negative count is refused");
+        assertTrue(lib.sendBatch(-1, -1, batch.nativeView(), MAX_BATCH + 1) < 0, "an oversized batch is refused");
     }
 
     private ByteBuffer batchBuffer() {
