@@ -35,7 +35,7 @@ public final class ScanLab implements AutoCloseable {
     private final String prober;
     private final String target;
     private final int hosts;
-    private final List<Process> processes = new ArrayList<>();
+    private final List<ChildProcess> processes = new ArrayList<>();
 
     private ScanLab(int hosts) {
         String id = Integer.toString(ThreadLocalRandom.current().nextInt(1 << 24), 36);

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
  * link's configuration and its own counters, never synprobe's.
  */
 @Tag("privileged")
+@org.junit.jupiter.api.Timeout(180)
 class PingLabTest {
     static final int PORT = 8443;
 
