@@ -1,12 +1,8 @@
 package io.synprobe.ping;
 
-import io.synprobe.result.PingSummary;
-import io.synprobe.result.PingListener;
-import io.synprobe.result.PingEvent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,6 +10,9 @@ import io.synprobe.lab.ChildProcess;
 import io.synprobe.lab.LinkLab;
 import io.synprobe.lab.Privileged;
 import io.synprobe.lab.WireCapture;
+import io.synprobe.result.PingEvent;
+import io.synprobe.result.PingListener;
+import io.synprobe.result.PingSummary;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +24,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -34,7 +34,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * tcpdump saw it on the prober's side of the link ({@link PingWireTruth}), never synprobe's own account.
  */
 @Tag("privileged")
-@org.junit.jupiter.api.Timeout(180)
+@Timeout(180)
 class PingLabTest {
     static final int PORT = 8443;
 
