@@ -48,11 +48,15 @@ public final class WireCapture implements AutoCloseable {
         this.file = file;
     }
 
-    /** Starts capturing on the device of the namespace with a pcap filter; returns once tcpdump is listening. */
+    /**
+     * Starts capturing on the device of the namespace with a pcap filter; returns once tcpdump is listening. Not in
+     * immediate mode: waking tcpdump for every packet puts microseconds between its stamp of an outgoing packet and
+     * the driver's transmit stamp (seen here: a median 13 us instead of 6 us against synprobe's stamps).
+     */
     public static WireCapture start(String netns, String device, String filter) throws IOException {
         Privileged.require("tcpdump");
         Path file = Files.createTempFile("synprobe-wire-", ".pcap");
-        ChildProcess p = ChildProcess.start(List.of("ip", "netns", "exec", netns, "tcpdump", "-i", device, "-n", "-U", "--immediate-mode",
+        ChildProcess p = ChildProcess.start(List.of("ip", "netns", "exec", netns, "tcpdump", "-i", device, "-n", "-U",
                 "-B", "8192", "--time-stamp-precision=nano", "-w", file.toString(), filter));
         try {
             p.awaitLine(l -> l.contains("listening on"), Duration.ofSeconds(10), "tcpdump's 'listening on'");
@@ -64,9 +68,18 @@ public final class WireCapture implements AutoCloseable {
         return new WireCapture(p, file);
     }
 
-    /** Stops tcpdump (it flushes on SIGTERM), checks that it dropped nothing, and parses what it wrote. */
+    /**
+     * Stops tcpdump, checks that it dropped nothing, and parses what it wrote. Packets reach tcpdump when a ring block
+     * is handed over, at the latest after its 1 s timeout, so everything up to 1.5 s before this call is in the file.
+     */
     public List<Segment> stop() throws IOException {
         if (segments != null) return segments;
+        try {
+            Thread.sleep(1500);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
         tcpdump.signal("TERM");
         int exit = tcpdump.waitFor(Duration.ofSeconds(10));
         String report = tcpdump.output();
