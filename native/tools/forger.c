@@ -15,13 +15,18 @@
  *                         truncated quote / bad ICMP checksum / bad quoted IHL, random payloads behind valid IP
  *                         headers, and (over AF_PACKET, so no stack repairs them) bad outer IHL and lengths
  *
+ * Positive control: with --control-port P, the first SYN of each family to P gets ONE correct SYN-ACK (right
+ * addresses and ports, acknowledgment seq+1), built by the same code as the forgeries, so a test can show that a
+ * correct reply from this forger is accepted. Later SYNs to P get nothing.
+ *
  * Replies leave from raw sockets (IPv4 IPPROTO_RAW with IP_HDRINCL, IPv6 IPPROTO_RAW), checksums correct unless
  * the mode says otherwise. Exits by itself after --max-seconds (default 60), or on SIGTERM/SIGINT, and then
- * prints "stats mode=.. syns4=.. syns6=.. sent4=.. sent6=.. errors=.. captured=.. pending=.. drops=.." (drops:
- * packets the capture socket lost). Prints "ready" when listening.
+ * prints "stats mode=.. syns4=.. syns6=.. sent4=.. sent6=.. errors=.. captured=.. pending=.. drops=..
+ * control4=.. control6=.." (drops: packets the capture socket lost; controlN: correct replies sent, 0 or 1).
+ * Prints "ready" when listening.
  *
  * usage: forger --mode M --ports 1000-1010[,22,...] [--iface IF] [--max-seconds N]
- *               [--other-ip4 A] [--other-ip6 A] [--capture-ports P,...] [--seed N]
+ *               [--other-ip4 A] [--other-ip6 A] [--capture-ports P,...] [--control-port P] [--seed N]
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -60,7 +65,8 @@ static int port_count;
 static struct in_addr other4;
 static struct in6_addr other6;
 static int raw4 = -1, raw6 = -1, pkt = -1;
-static unsigned long syns[2], sent[2], errors, captured;
+static unsigned long syns[2], sent[2], errors, captured, control_sent[2];
+static int control_port;
 static uint64_t rng = 0x9e3779b97f4a7c15ull;
 
 static uint32_t rnd(void) {
@@ -440,7 +446,7 @@ static int parse_ports(const char *s, uint8_t *set, int list) {
 
 static int usage(const char *why) {
     fprintf(stderr, "forger: %s\nusage: forger --mode M --ports LIST [--iface IF] [--max-seconds N] "
-                    "[--other-ip4 A] [--other-ip6 A] [--capture-ports LIST] [--seed N]\nmodes:", why);
+                    "[--other-ip4 A] [--other-ip6 A] [--capture-ports LIST] [--control-port P] [--seed N]\nmodes:", why);
     for (int i = 0; i < MODE_COUNT; i++) fprintf(stderr, " %s", MODE_NAMES[i]);
     fprintf(stderr, "\n");
     return 2;
@@ -474,6 +480,9 @@ int main(int argc, char **argv) {
             if (inet_pton(AF_INET, v, &other4) != 1) return usage("bad --other-ip4");
         } else if (!strcmp(a, "--other-ip6")) {
             if (inet_pton(AF_INET6, v, &other6) != 1) return usage("bad --other-ip6");
+        } else if (!strcmp(a, "--control-port")) {
+            control_port = (int)strtol(v, NULL, 10);
+            if (control_port < 1 || control_port > 65535) return usage("bad --control-port");
         } else if (!strcmp(a, "--seed")) {
             rng = strtoull(v, NULL, 10) | 1;
         } else {
@@ -549,7 +558,16 @@ int main(int argc, char **argv) {
                 continue;
             }
             if (from.sll_pkttype != PACKET_HOST) continue;
-            if ((flags & (F_SYN | F_ACK | F_RST | F_FIN)) != F_SYN || !ports[p.dport]) continue;
+            if ((flags & (F_SYN | F_ACK | F_RST | F_FIN)) != F_SYN) continue;
+            if (control_port && p.dport == control_port) {
+                if (!control_sent[f]) {
+                    unsigned long before = sent[f];
+                    tcp_reply(&p, NULL, F_SYN | F_ACK, rnd(), p.seq + 1, 0, 5);
+                    control_sent[f] = sent[f] - before;
+                }
+                continue;
+            }
+            if (!ports[p.dport]) continue;
             syns[f]++;
             answer(&p);
         }
@@ -557,8 +575,9 @@ int main(int argc, char **argv) {
     struct tpacket_stats st = {0};
     socklen_t sl = sizeof st;
     getsockopt(pkt, SOL_PACKET, PACKET_STATISTICS, &st, &sl);
-    printf("stats mode=%s syns4=%lu syns6=%lu sent4=%lu sent6=%lu errors=%lu captured=%lu pending=%d drops=%u\n",
-           MODE_NAMES[mode], syns[0], syns[1], sent[0], sent[1], errors, captured, pending_count, st.tp_drops);
+    printf("stats mode=%s syns4=%lu syns6=%lu sent4=%lu sent6=%lu errors=%lu captured=%lu pending=%d drops=%u "
+           "control4=%lu control6=%lu\n", MODE_NAMES[mode], syns[0], syns[1], sent[0], sent[1], errors, captured,
+           pending_count, st.tp_drops, control_sent[0], control_sent[1]);
     fflush(stdout);
     return 0;
 }

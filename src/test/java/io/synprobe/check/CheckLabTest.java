@@ -18,6 +18,7 @@ import org.w3c.dom.Element;
 
 /** synprobe check against the lab: 22, 80 open; 81 closed; 82 dropped; 84 admin-prohibited. */
 @Tag("privileged")
+@org.junit.jupiter.api.Timeout(120)
 class CheckLabTest {
     static final String TRUE_CHECKS = """
             defaults: { retries: 1, timeout: 300ms }

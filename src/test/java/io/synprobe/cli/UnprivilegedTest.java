@@ -3,6 +3,7 @@ package io.synprobe.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.synprobe.lab.ChildProcess;
 import io.synprobe.lab.Privileged;
 import io.synprobe.lab.Shell;
 import java.io.File;
@@ -14,7 +15,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,6 +26,7 @@ import org.junit.jupiter.api.Test;
 
 /** synprobe run as an ordinary user with every capability cleared (setpriv), on loopback. */
 @Tag("privileged")
+@org.junit.jupiter.api.Timeout(180)
 class UnprivilegedTest {
     static Path dir;
     static String classpath;
@@ -120,15 +124,12 @@ class UnprivilegedTest {
     void startedThroughSudoItDropsToTheInvokingUserOnceTheSocketsAreOpen() throws Exception {
         Path out = writableDir();
         try (ServerSocket open = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
-            ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+            List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
                     classpath, "io.synprobe.cli.Main", "scan", "127.0.0.1", "-p", String.valueOf(open.getLocalPort()), "-o",
-                    "csv", "--output", out.resolve("scan.csv").toString(), "-q").redirectErrorStream(true);
-            pb.environment().put("SUDO_UID", "65534");
-            pb.environment().put("SUDO_GID", "65534");
-            Process p = pb.start();
-            String log = new String(p.getInputStream().readAllBytes());
-            assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
-            assertEquals(0, p.exitValue(), log);
+                    "csv", "--output", out.resolve("scan.csv").toString(), "-q");
+            try (ChildProcess p = ChildProcess.start(cmd, null, null, Map.of("SUDO_UID", "65534", "SUDO_GID", "65534"))) {
+                assertEquals(0, p.waitFor(Duration.ofSeconds(60)), p.output());
+            }
             assertEquals(65534, Files.getAttribute(out.resolve("scan.csv"), "unix:uid"), "the output belongs to the sudo user");
             assertTrue(Files.readString(out.resolve("scan.csv")).contains("127.0.0.1," + open.getLocalPort() + ",tcp,open,syn-ack"));
         }

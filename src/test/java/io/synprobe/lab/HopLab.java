@@ -44,7 +44,7 @@ public final class HopLab implements AutoCloseable {
 
     private final String prober, r1, r2, target;
     private final List<String> created = new ArrayList<>();
-    private Process listener;
+    private ChildProcess listener;
 
     private HopLab() {
         String id = Integer.toString(ThreadLocalRandom.current().nextInt(1 << 24), 36);

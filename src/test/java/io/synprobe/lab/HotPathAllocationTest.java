@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
  * Counted with the JVM's per-thread allocation counter, not timed.
  */
 @Tag("privileged")
+@org.junit.jupiter.api.Timeout(120)
 class HotPathAllocationTest {
     @Test
     void sendAndReceiveLoopsDoNotAllocatePerPacket() throws Exception {

@@ -10,17 +10,13 @@ import io.synprobe.target.PortList;
 import io.synprobe.target.TargetParser;
 import io.synprobe.target.TargetSet;
 import io.synprobe.testutil.CollectingSink;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -28,18 +24,24 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Hardening: hostile replies never change a result. In the target namespace nftables silently drops ports
- * 1000-1100, and for each forgery mode a {@code forger} process (native/tools/forger.c) answers the SYNs to its
+ * 1000-1199, and for each forgery mode a {@code forger} process (native/tools/forger.c) answers the SYNs to its
  * own ten ports with forged SYN-ACKs, resets and ICMP errors that a correct prober must not believe. One scan of
  * both families covers every mode's ports plus the kernel's real 22 (open) and 81 (closed), which the garbage
  * forger floods too. Every forged port must come out filtered/no-response, the real ones unchanged; the forgers'
  * own counters and nftables counters in the prober namespace prove the forgeries were sent and arrived.
+ *
+ * <p>Positive control: each forger also answers the first SYN of each family to its own control port (1100 + mode
+ * index, silenced by the same rule) with ONE correct SYN-ACK built by the same code. Those ports must come out open:
+ * so "forged ports stay filtered" cannot hold merely because every packet from a forger is ignored.
  */
 @Tag("privileged")
+@Timeout(180)
 class InjectionLabTest {
     static final String V4 = ScanLab.v4(0), V6 = ScanLab.v6(0);
     static final String OTHER_V4 = "198.18.0.250", OTHER_V6 = "2001:db8::fa";
@@ -49,25 +51,30 @@ class InjectionLabTest {
             table inet inject {
               chain input {
                 type filter hook input priority -10; policy accept;
-                tcp dport 1000-1100 drop
+                tcp dport 1000-1199 drop
               }
             }
             """;
     static final Pattern STATS = Pattern.compile("stats mode=(\\S+) syns4=(\\d+) syns6=(\\d+) sent4=(\\d+) sent6=(\\d+) "
-            + "errors=(\\d+) captured=(\\d+) pending=(\\d+) drops=(\\d+)");
+            + "errors=(\\d+) captured=(\\d+) pending=(\\d+) drops=(\\d+) control4=(\\d+) control6=(\\d+)");
 
-    record Stats(long syns4, long syns6, long sent4, long sent6, long errors, long captured, long pending, long drops) {
+    record Stats(long syns4, long syns6, long sent4, long sent6, long errors, long captured, long pending, long drops,
+                 long control4, long control6) {
     }
 
     static ScanLab lab;
-    static final List<Process> forgers = new ArrayList<>();
-    static final List<BufferedReader> outputs = new ArrayList<>();
+    static final List<ChildProcess> forgers = new ArrayList<>();
     static final Map<String, Stats> stats = new LinkedHashMap<>();
     static final Map<String, Long> arrived = new LinkedHashMap<>();
     static CollectingSink sink;
 
     static int firstPort(String mode) {
         return 1000 + 10 * MODES.indexOf(mode);
+    }
+
+    /** The port where this mode's forger sends its one correct SYN-ACK per family (the positive control). */
+    static int controlPort(String mode) {
+        return 1100 + MODES.indexOf(mode);
     }
 
     static String range(String mode) {
@@ -91,16 +98,15 @@ class InjectionLabTest {
             for (String mode : MODES) {
                 List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", t, Privileged.tool("forger").toString(),
                         "--mode", mode, "--iface", veth, "--max-seconds", "90", "--other-ip4", OTHER_V4,
-                        "--other-ip6", OTHER_V6, "--ports", range(mode) + (mode.equals("garbage") ? ",22,81" : "")));
+                        "--other-ip6", OTHER_V6, "--ports", range(mode) + (mode.equals("garbage") ? ",22,81" : ""),
+                        "--control-port", Integer.toString(controlPort(mode))));
                 if (mode.equals("dup")) cmd.addAll(List.of("--capture-ports", "22"));
-                Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+                ChildProcess p = ChildProcess.start(cmd);
                 forgers.add(p);
-                BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-                outputs.add(out);
-                String line = out.readLine();
-                if (!"ready".equals(line)) throw new IllegalStateException("forger " + mode + " did not start: " + line);
+                p.awaitLine("ready"::equals, Duration.ofSeconds(10), "'ready' from the " + mode + " forger");
             }
-            sink = scan(V4 + " " + V6, "22,81,1000-" + (firstPort(MODES.get(MODES.size() - 1)) + 9));
+            sink = scan(V4 + " " + V6, "22,81,1000-" + (firstPort(MODES.get(MODES.size() - 1)) + 9) + ","
+                    + controlPort(MODES.get(0)) + "-" + controlPort(MODES.get(MODES.size() - 1)));
         } finally {
             stopForgers();
         }
@@ -112,34 +118,21 @@ class InjectionLabTest {
         System.out.println("InjectionLabTest forgers " + stats + "\nInjectionLabTest arrived at the prober " + arrived);
     }
 
-    /**
-     * SIGTERM makes each forger print its counters and exit; they are read from the rest of its output. (Through
-     * the ProcessHandle: Process.destroy would also close the stream the counters come on.)
-     */
-    static void stopForgers() throws IOException, InterruptedException {
-        for (Process p : forgers) p.toHandle().destroy();
-        for (int i = 0; i < forgers.size(); i++) {
-            Process p = forgers.get(i);
-            if (!p.waitFor(10, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                continue;
-            }
-            StringBuilder out = new StringBuilder();
-            for (String line; (line = outputs.get(i).readLine()) != null; ) out.append(line).append('\n');
-            Matcher m = STATS.matcher(out);
+    /** SIGTERM makes each forger print its counters and exit; they are read from its output file. */
+    static void stopForgers() {
+        for (ChildProcess p : forgers) p.stop(Duration.ofSeconds(10));
+        for (ChildProcess p : forgers) {
+            Matcher m = STATS.matcher(p.output());
             if (!m.find()) continue;
-            stats.put(m.group(1), new Stats(Long.parseLong(m.group(2)), Long.parseLong(m.group(3)),
-                    Long.parseLong(m.group(4)), Long.parseLong(m.group(5)), Long.parseLong(m.group(6)),
-                    Long.parseLong(m.group(7)), Long.parseLong(m.group(8)),
-                    Long.parseLong(m.group(9))));
+            long[] v = new long[10];
+            for (int g = 0; g < v.length; g++) v[g] = Long.parseLong(m.group(g + 2));
+            stats.put(m.group(1), new Stats(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9]));
         }
     }
 
     @AfterAll
     static void down() {
-        for (Process p : forgers) {
-            if (p.isAlive()) p.destroyForcibly();
-        }
+        for (ChildProcess p : forgers) p.close();
         if (lab != null) lab.close();
     }
 
@@ -216,6 +209,19 @@ class InjectionLabTest {
             assertTrue(s.captured() >= 2, "dup captured the kernel's SYN-ACKs of port 22 in both families: " + s);
             assertEquals(0, s.pending(), "dup answered every SYN it held back: " + s);
             assertTrue(s.sent4() >= 2 * s.syns4() && s.sent6() >= 2 * s.syns6(), "dup replayed for every probe: " + s);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("modes")
+    void theOneCorrectReplyOfEachForgerIsAccepted(String mode) throws Exception {
+        Stats s = stats.get(mode);
+        assertTrue(s != null, mode + ": the forger printed no counters: " + stats);
+        assertEquals(1, s.control4(), mode + ": one correct IPv4 SYN-ACK sent: " + s);
+        assertEquals(1, s.control6(), mode + ": one correct IPv6 SYN-ACK sent: " + s);
+        for (String host : List.of(V4, V6)) {
+            assertEquals("open syn-ack", sink.table(InetAddress.getByName(host)).get(controlPort(mode)),
+                    mode + ": the forger's correct reply for " + host + " port " + controlPort(mode));
         }
     }
 

@@ -507,6 +507,7 @@ public final class LinkLab implements AutoCloseable {
         CompletableFuture<byte[]> out = readAllAsync(p.getInputStream());
         try {
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
                 p.destroyForcibly();
                 p.waitFor(5, TimeUnit.SECONDS);
                 throw new IOException("timed out after " + timeout + ": " + full);

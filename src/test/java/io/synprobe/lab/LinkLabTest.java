@@ -42,6 +42,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * scheduler stall of a busy VM can move a mean by more than the tolerance.
  */
 @Tag("privileged")
+@org.junit.jupiter.api.Timeout(300)
 class LinkLabTest {
 
     private static final int PORT = 8080;
@@ -209,8 +210,7 @@ class LinkLabTest {
         Matcher m = Pattern.compile("LinkLab (sp-[0-9a-f]{8}-p)/(sp-[0-9a-f]{8}-t) failed").matcher(e.getMessage());
         assertTrue(m.find(), e.getMessage());
         System.out.println("LinkLab failed start as expected: " + e.getMessage());
-        Process p = new ProcessBuilder("ip", "netns", "list").redirectErrorStream(true).start();
-        String list = new String(p.getInputStream().readAllBytes());
+        String list = Shell.run(List.of("ip", "netns", "list"), null, 30).out();
         assertFalse(list.contains(m.group(1)) || list.contains(m.group(2)), "namespaces leaked by a failed start: " + list);
     }
 }

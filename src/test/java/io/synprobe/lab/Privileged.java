@@ -7,8 +7,8 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * Gate for tests that need root and lab tools. Where SYNPROBE_REQUIRE_PRIVILEGED=1 (scripts/test, CI) a missing
- * requirement fails the test; elsewhere it skips it.
+ * Gate for tests that need root and lab tools. Where SYNPROBE_REQUIRE_PRIVILEGED=1 or SYNPROBE_REQUIRE_TOOLS=1
+ * (scripts/test, CI) a missing requirement fails the test; elsewhere it skips it.
  */
 public final class Privileged {
     private Privileged() {
@@ -22,7 +22,9 @@ public final class Privileged {
         }
         if (missing == null) return;
         String why = "this lab test needs " + missing;
-        if ("1".equals(System.getenv("SYNPROBE_REQUIRE_PRIVILEGED"))) fail(why + " (SYNPROBE_REQUIRE_PRIVILEGED=1)");
+        for (String gate : new String[] {"SYNPROBE_REQUIRE_PRIVILEGED", "SYNPROBE_REQUIRE_TOOLS"}) {
+            if ("1".equals(System.getenv(gate))) fail(why + " (" + gate + "=1)");
+        }
         Assumptions.abort(why);
     }
 

@@ -7,6 +7,7 @@ import io.synprobe.cli.ExitCodes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,15 +21,28 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** SIGTERM in the middle of a scan, then --resume: together they report what one uninterrupted scan does. */
 @Tag("privileged")
+@org.junit.jupiter.api.Timeout(180)
 class ResumeLabTest {
     static final Pattern PORT_LINE = Pattern.compile("\"type\":\"port\",\"ip\":\"([^\"]+)\",\"port\":(\\d+),\"proto\":\"tcp\",\"state\":\"([a-z]+)\"");
 
-    static Process synprobe(Path dir, String... args) throws IOException {
+    static ChildProcess synprobe(Path dir, String... args) {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "io.synprobe.cli.Main"));
         cmd.addAll(List.of(args));
-        return new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("log-" + System.nanoTime()).toFile()).start();
+        return ChildProcess.start(cmd, null, dir, Map.of());
+    }
+
+    /** Waits (bounded) until the file has a line the predicate accepts: the evidence that the scan is under way. */
+    static void awaitLineIn(Path file, java.util.function.Predicate<String> wanted, ChildProcess p, String what)
+            throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(file) && Files.readAllLines(file).stream().anyMatch(wanted)) return;
+            assertTrue(p.isAlive(), "synprobe ended before " + what + ": " + p.output());
+            Thread.sleep(2);
+        }
+        p.kill();
+        throw new AssertionError("no " + what + " within 60 s from " + p + ": " + p.output());
     }
 
     /** ip:port -> state; fails on a port reported twice. */
@@ -50,15 +64,16 @@ class ResumeLabTest {
             String[] scan = {"scan", "198.18.0.2-198.18.0.4", "-p", "1-20000", "--netns", lab.proberNetns(), "--rate", "20000",
                     "--initial-rtt-timeout", "300ms", "--retries", "1", "-o", "jsonl", "-q"};
 
-            Process whole = synprobe(dir, concat(scan, "--output", "whole.jsonl"));
-            assertTrue(whole.waitFor(60, TimeUnit.SECONDS));
-            assertEquals(0, whole.exitValue());
+            try (ChildProcess whole = synprobe(dir, concat(scan, "--output", "whole.jsonl"))) {
+                assertEquals(0, whole.waitFor(Duration.ofSeconds(60)), whole.output());
+            }
 
-            Process first = synprobe(dir, concat(scan, "--output", "parts.jsonl"));
-            Thread.sleep(1200);
-            signal(first, "INT"); // Ctrl-C
-            assertTrue(first.waitFor(30, TimeUnit.SECONDS));
-            assertEquals(ExitCodes.INTERRUPTED, first.exitValue());
+            try (ChildProcess first = synprobe(dir, concat(scan, "--output", "parts.jsonl"))) {
+                // Ctrl-C once the first result is out: the scan is under way, its handler is in place
+                awaitLineIn(dir.resolve("parts.jsonl"), l -> l.contains("\"type\":\"port\""), first, "a port record");
+                first.signal("INT");
+                assertEquals(ExitCodes.INTERRUPTED, first.waitFor(Duration.ofSeconds(30)), first.output());
+            }
             assertTrue(Files.exists(dir.resolve("synprobe.resume")), "a resume file is written");
             int before = ports(dir.resolve("parts.jsonl")).size();
             assertTrue(before > 0 && before < 60000, "interrupted part way: " + before);
@@ -66,9 +81,9 @@ class ResumeLabTest {
             String last = lines.get(lines.size() - 1);
             assertTrue(last.contains("\"type\":\"summary\"") && last.contains("\"interrupted\":true"), last);
 
-            Process rest = synprobe(dir, "scan", "--resume", "synprobe.resume");
-            assertTrue(rest.waitFor(60, TimeUnit.SECONDS));
-            assertEquals(0, rest.exitValue());
+            try (ChildProcess rest = synprobe(dir, "scan", "--resume", "synprobe.resume")) {
+                assertEquals(0, rest.waitFor(Duration.ofSeconds(60)), rest.output());
+            }
             assertTrue(!Files.exists(dir.resolve("synprobe.resume")), "the resume file is removed once done");
 
             Map<String, String> whole1 = ports(dir.resolve("whole.jsonl"));
@@ -79,22 +94,21 @@ class ResumeLabTest {
         }
     }
 
-    static void signal(Process p, String name) {
-        Shell.check("kill", "-" + name, Long.toString(p.pid()));
-    }
-
     /** Ctrl-C twice: the scan stops at once, and its XML is still a complete, parseable nmap document. */
     @Test
     void secondInterruptStopsAtOnceAndLeavesAParseableXmlFile(@TempDir Path dir) throws Exception {
         try (ScanLab lab = ScanLab.start(3)) {
-            Process p = synprobe(dir, "scan", "198.18.0.2-198.18.0.4", "-p", "1-30000", "--netns", lab.proberNetns(),
-                    "--rate", "10000", "-o", "xml", "--output", "scan.xml", "-q");
-            Thread.sleep(1500);
-            signal(p, "INT");
-            Thread.sleep(50);
-            signal(p, "INT");
-            assertTrue(p.waitFor(10, TimeUnit.SECONDS), "a second Ctrl-C stops at once");
-            assertEquals(ExitCodes.INTERRUPTED, p.exitValue());
+            try (ChildProcess p = synprobe(dir, "scan", "198.18.0.2-198.18.0.4", "-p", "1-30000", "--netns",
+                    lab.proberNetns(), "--rate", "10000", "-o", "xml", "--output", "scan.xml")) {
+                // the first progress line (every 5 s on a pipe) proves the scan is under way
+                p.awaitLine(l -> l.startsWith("synprobe: ") && l.contains("probes sent"), Duration.ofSeconds(60),
+                        "a progress line");
+                p.signal("INT");
+                Thread.sleep(50);
+                p.signal("INT");
+                assertEquals(ExitCodes.INTERRUPTED, p.waitFor(Duration.ofSeconds(10)), "a second Ctrl-C stops at once: "
+                        + p.output());
+            }
             org.w3c.dom.Document doc = javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder()
                     .parse(dir.resolve("scan.xml").toFile());
             assertEquals("nmaprun", doc.getDocumentElement().getTagName());

@@ -7,7 +7,7 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * A two-namespace lab made by the test itself: a prober namespace and a target namespace joined by a veth pair,
  * with real listeners and nftables rules in the target. IPv4 198.18.0.0/24 and IPv6 2001:db8::/64; the prober is
- * .1 / ::1, the targets .2 up. ICMP rate limits are off in the target so every reject is answered.
+ * .1 / ::1, the targets .2 up (at most 253). ICMP rate limits are off in the target so every reject is answered.
  *
  * <p>Ports of every target (both families unless noted): 22, 80 open; 81 closed (no listener); 82 dropped;
  * 83 icmp port-unreachable; 84 admin-prohibited; 85 host-unreachable; 86 tcp reset (with a listener behind it);
@@ -35,7 +35,7 @@ public final class ScanLab implements AutoCloseable {
     private final String prober;
     private final String target;
     private final int hosts;
-    private final List<Process> processes = new ArrayList<>();
+    private final List<ChildProcess> processes = new ArrayList<>();
 
     private ScanLab(int hosts) {
         String id = Integer.toString(ThreadLocalRandom.current().nextInt(1 << 24), 36);
@@ -69,12 +69,17 @@ public final class ScanLab implements AutoCloseable {
         }
         Shell.check("ip", "-n", prober, "addr", "add", "198.18.0.1/24", "dev", "veth-" + prober);
         Shell.check("ip", "-n", prober, "addr", "add", "2001:db8::1/64", "dev", "veth-" + prober, "nodad");
+        StringBuilder addresses = new StringBuilder(); // one ip process for all of them: 253 hosts take a moment
         for (int i = 0; i < hosts; i++) {
-            Shell.check("ip", "-n", target, "addr", "add", v4(i) + "/24", "dev", "veth-" + target);
-            Shell.check("ip", "-n", target, "addr", "add", v6(i) + "/64", "dev", "veth-" + target, "nodad");
+            addresses.append("addr add ").append(v4(i)).append("/24 dev veth-").append(target).append('\n');
+            addresses.append("addr add ").append(v6(i)).append("/64 dev veth-").append(target).append(" nodad\n");
         }
+        Shell.checkIn(addresses.toString(), "ip", "-n", target, "-batch", "-");
+        // every reject is answered: no per-destination limit, and no global one (ratemask: no type is limited)
         Shell.check("ip", "netns", "exec", target, "sysctl", "-qw", "net.ipv4.icmp_ratelimit=0");
         Shell.check("ip", "netns", "exec", target, "sysctl", "-qw", "net.ipv6.icmp.ratelimit=0");
+        Shell.check("ip", "netns", "exec", target, "sysctl", "-qw", "net.ipv4.icmp_ratemask=0");
+        Shell.check("ip", "netns", "exec", target, "sysctl", "-qw", "net.ipv6.icmp.ratemask=");
         Shell.checkIn(RULES, "ip", "netns", "exec", target, "nft", "-f", "-");
         listen(OPEN);
     }

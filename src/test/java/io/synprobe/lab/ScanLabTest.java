@@ -32,6 +32,7 @@ import org.w3c.dom.NodeList;
 
 /** Scans against the real kernel: real listeners, real nftables verdicts, real ICMP errors. */
 @Tag("privileged")
+@org.junit.jupiter.api.Timeout(240)
 class ScanLabTest {
     static final String PORTS = "22,80-90";
     static final Map<Integer, String> EXPECTED_V4 = Map.ofEntries(

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 
 /** n shards of one seed together probe every (address, port) exactly once, with the same verdicts. */
 @Tag("privileged")
+@org.junit.jupiter.api.Timeout(120)
 class ShardLabTest {
     @Test
     void threeShardsCoverTheScanExactlyOnce() throws Exception {

@@ -1,11 +1,9 @@
 package io.synprobe.lab;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
-/** Runs lab setup commands, failing loudly with their output. */
+/** Runs lab setup commands with a deadline, failing loudly with their output. */
 public final class Shell {
     private Shell() {
     }
@@ -13,22 +11,11 @@ public final class Shell {
     public record Result(int exit, String out) {
     }
 
+    /** Runs a command to its end; past the timeout it is killed (with its children) and this throws naming it. */
     public static Result run(List<String> cmd, String stdin, long timeoutSeconds) {
-        try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            if (stdin != null) p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
-            p.getOutputStream().close();
-            byte[] out = p.getInputStream().readAllBytes();
-            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IllegalStateException("timed out: " + String.join(" ", cmd));
-            }
-            return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot run " + String.join(" ", cmd), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+        try (ChildProcess p = ChildProcess.start(cmd, stdin, null, java.util.Map.of())) {
+            int exit = p.waitFor(Duration.ofSeconds(timeoutSeconds));
+            return new Result(exit, p.output());
         }
     }
 

@@ -4,19 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.synprobe.lab.Shell;
 import io.synprobe.result.PortResult;
 import io.synprobe.result.Reason;
 import io.synprobe.result.ScanInfo;
 
 import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * network namespace where nftables dropped ports 60-79 and 82-99 and rejected 81 as admin-prohibited, with
  * listeners on 22 and 80). ndiff must find no difference at all.
  */
+@org.junit.jupiter.api.Timeout(120)
 class NdiffTest {
     /** nmap -n -sS -p 1-100 --reason -oX - 127.0.0.1 */
     private static final String NMAP_FOLDED = """
@@ -183,10 +183,8 @@ class NdiffTest {
     private Result ndiff(String nmapXml, String ourXml) throws Exception {
         Path a = Files.writeString(dir.resolve("nmap.xml"), nmapXml);
         Path b = Files.writeString(dir.resolve("synprobe.xml"), ourXml);
-        Process p = new ProcessBuilder(ndiff, a.toString(), b.toString()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "ndiff finished");
-        return new Result(p.exitValue(), out + "\n--- our XML ---\n" + ourXml);
+        Shell.Result r = Shell.run(List.of(ndiff, a.toString(), b.toString()), null, 60);
+        return new Result(r.exit(), r.out() + "\n--- our XML ---\n" + ourXml);
     }
 
     private static String onPath(String tool) {

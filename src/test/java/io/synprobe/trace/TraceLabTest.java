@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.synprobe.cli.Main;
 import io.synprobe.lab.HopLab;
+import io.synprobe.lab.Privileged;
 import io.synprobe.lab.Shell;
 import io.synprobe.result.Reason;
 import java.net.InetAddress;
@@ -22,7 +23,6 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -36,6 +36,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * and probes through the prober namespace's path.
  */
 @Tag("privileged")
+@org.junit.jupiter.api.Timeout(120)
 class TraceLabTest {
     private static HopLab lab;
 
@@ -182,7 +183,7 @@ class TraceLabTest {
 
     @Test
     void sameHopsAsTcptraceroute() throws Exception {
-        Assumptions.assumeTrue(HopLab.installed("tcptraceroute"), "tcptraceroute is not installed");
+        Privileged.require("tcptraceroute"); // fails, not skips, under SYNPROBE_REQUIRE_PRIVILEGED / _TOOLS
         Shell.Result theirs = lab.inProber(60, "tcptraceroute", "-n", "-q", "1", "-w", "1", "-m", "10", "198.18.3.2",
                 Integer.toString(HopLab.OPEN));
         assertEquals(0, theirs.exit(), theirs.out());
