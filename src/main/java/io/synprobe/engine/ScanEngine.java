@@ -38,6 +38,7 @@ public final class ScanEngine implements Scanner {
         if (n > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("a scan of " + n + " probes is too large for one run: shard it (--shard)");
         }
+        MemoryBudget.check(n, Runtime.getRuntime().maxMemory()); // state is kept for every probe, shard or not
         this.module = ProbeModule.named(options.scanType());
         this.sportBase = SourcePorts.base(options.sourcePort(), options.retries() + 1);
     }
@@ -122,7 +123,7 @@ public final class ScanEngine implements Scanner {
             ScanSummary summary = new ScanSummary(Instant.now(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos),
                     opt.targets().size(), out.hostsUp(), t.sent(), s.retransmits, t.matched() - s.duplicates,
                     t.ignored() + s.duplicates, out.open, out.closed, out.filtered, rt.stopRequested(), t.sendErrors(),
-                    t.firstSendError());
+                    t.firstSendError(), out.unfiltered);
             sink.end(summary);
             return summary;
         }

@@ -65,6 +65,7 @@ final class JsonlSink implements ResultSink {
             j.writeNumberField("open", s.open());
             j.writeNumberField("closed", s.closed());
             j.writeNumberField("filtered", s.filtered());
+            if (s.unfiltered() > 0) j.writeNumberField("unfiltered", s.unfiltered());
             j.writeBooleanField("interrupted", s.interrupted());
             j.writeNumberField("send_errors", s.sendErrors());
             if (s.firstSendError() != null) j.writeStringField("first_send_error", s.firstSendError());

@@ -69,7 +69,7 @@ abstract class PerHostSink implements ResultSink {
         results++;
         HostLedger ledger = answered.get(r.ip());
         if (ledger == null) {
-            if (!HostLedger.isReply(r)) {
+            if (!HostLedger.isReply(r) && r.reason() != io.synprobe.result.Reason.SEND_ERROR) {
                 silent(r.ip());
                 return;
             }

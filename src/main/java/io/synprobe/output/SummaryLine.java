@@ -21,7 +21,9 @@ public final class SummaryLine {
                 s.interrupted() ? "interrupted" : "done", count(s.hosts(), "host"), s.hostsUp(), count(ports, "port"),
                 count(s.probesSent(), "probe"), count(s.retransmits(), "retransmit"), count(s.replies(), "reply"),
                 s.ignored() > 0 ? " (" + s.ignored() + " other packets ignored)" : "",
-                s.elapsedMillis() / 1000.0, s.open(), s.closed(), s.filtered());
+                s.elapsedMillis() / 1000.0, s.open(), s.closed(), s.filtered())
+                + (s.unfiltered() > 0 ? ", " + s.unfiltered() + " unfiltered" : "")
+                + (s.sendErrors() > 0 ? ", " + s.sendErrors() + " not sent" : "");
     }
 
     private static String count(long n, String noun) {

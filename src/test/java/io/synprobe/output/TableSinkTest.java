@@ -2,6 +2,7 @@ package io.synprobe.output;
 
 import static io.synprobe.output.Fixtures.range;
 import static io.synprobe.output.Fixtures.result;
+import static io.synprobe.output.Fixtures.ip;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -56,6 +57,18 @@ class TableSinkTest {
                 Arrays.asList(rows.get(2).split(" +")));
         assertEquals(List.of("82/tcp", "filtered", "unknown", "no-response", "-", "-"),
                 Arrays.asList(rows.get(3).split(" +")));
+    }
+
+    @Test
+    void aSendErrorBeforeAnyReplyIsShownAsTheErrorItWas() {
+        // the refused probe is final before the host answers anything: it must not come back as a silent port
+        List<PortResult> r = new ArrayList<>();
+        r.add(new PortResult(ip(HOST), 7, PortState.ERROR, Reason.SEND_ERROR, -1, -1, "EPERM"));
+        r.add(Fixtures.silent(HOST, 21));
+        r.add(result(HOST, 22, Reason.RESET, 64, 90));
+        List<String> rows = portTable(table(r));
+        assertEquals(List.of("7/tcp", "error"), Arrays.asList(rows.get(1).split(" +")).subList(0, 2), rows.toString());
+        assertTrue(rows.get(1).contains("send-error"), rows.toString());
     }
 
     @Test

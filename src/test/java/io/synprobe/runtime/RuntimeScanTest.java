@@ -187,6 +187,8 @@ class RuntimeScanTest {
             assertEquals(PortState.FILTERED, c.byPort.get(host + ":81").state(), "a RST with the wrong sequence number");
             assertEquals(PortState.FILTERED, c.byPort.get(host + ":82").state());
         }
+        assertEquals(3, c.summary.unfiltered(), "the summary counts unfiltered ports");
+        assertEquals(6, c.summary.filtered());
     }
 
     static InetAddress ip(String s) throws Exception {
