@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 public final class StreamOutputMixin {
     @Option(names = {"-o", "--output-format"}, paramLabel = "FORMAT", defaultValue = "table",
             converter = OutputMixin.FormatConverter.class,
-            description = "table (default) or jsonl; ping also csv (a row per probe)")
+            description = "table (default) or jsonl; with ping also csv (a row per probe)")
     OutputFormat format;
 
     @Option(names = "--output", paramLabel = "FILE", description = "write to FILE instead of standard output")

@@ -27,10 +27,14 @@ final class TableSink extends PerHostSink {
         String address = Addresses.text(host.address());
         StringBuilder s = new StringBuilder(256).append("synprobe scan report for ").append(address).append('\n');
         PortResult reply = host.fastestReply();
-        s.append("Host is up, received ").append(reply.reason().label());
-        if (reply.hasTtl()) s.append(" ttl ").append(reply.ttl());
-        if (reply.hasRtt()) s.append(" (").append(millis(reply.rttUs())).append(" latency)");
-        s.append(".\n");
+        if (reply == null) {
+            s.append("Host state unknown: the local kernel refused every probe to it (send-error).\n");
+        } else {
+            s.append("Host is up, received ").append(reply.reason().label());
+            if (reply.hasTtl()) s.append(" ttl ").append(reply.ttl());
+            if (reply.hasRtt()) s.append(" (").append(millis(reply.rttUs())).append(" latency)");
+            s.append(".\n");
+        }
         if (host.listed().isEmpty() && host.scanned() > 0) {
             s.append("All ").append(host.scanned()).append(" scanned ports on ").append(address)
                     .append(" are in ignored states.\n");

@@ -3,6 +3,7 @@ package io.synprobe.output;
 import io.synprobe.output.HostReport.ExtraPorts;
 import io.synprobe.output.HostReport.ReasonGroup;
 import io.synprobe.result.PortResult;
+import io.synprobe.result.Reason;
 import io.synprobe.result.ScanInfo;
 
 import java.io.OutputStream;
@@ -92,7 +93,9 @@ final class XmlSink extends PerHostSink {
             attr("starttime", info.start().getEpochSecond());
             attr("endtime", finish.end().getEpochSecond());
             PortResult reply = host.fastestReply();
-            status("up", reply.reason().label(), ttl(reply));
+            // a host whose every probe our own kernel refused never answered: nmap's "unknown"
+            if (reply == null) status("unknown", Reason.SEND_ERROR.label(), 0);
+            else status("up", reply.reason().label(), ttl(reply));
             address(host.address());
             xml.writeStartElement("ports");
             for (ExtraPorts e : host.extra()) {

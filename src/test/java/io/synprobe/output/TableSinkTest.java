@@ -72,6 +72,14 @@ class TableSinkTest {
     }
 
     @Test
+    void aHostWhoseEveryProbeWasRefusedIsReportedNotACrash() {
+        List<PortResult> r = List.of(new PortResult(ip(HOST), 7, PortState.ERROR, Reason.SEND_ERROR, -1, -1, "EPERM"));
+        String out = table(r);
+        assertTrue(out.contains("Host state unknown"), out);
+        assertTrue(portTable(out).get(1).contains("send-error"), out);
+    }
+
+    @Test
     void keeps25PortsAndNeverFoldsOpenPorts() {
         List<PortResult> r = new ArrayList<>(range(HOST, 1, 25, Reason.RESET, 64, 100));
         r.addAll(range(HOST, 1000, 1039, Reason.SYN_ACK, 64, 100));

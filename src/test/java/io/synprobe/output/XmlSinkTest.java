@@ -57,6 +57,16 @@ class XmlSinkTest {
     }
 
     @Test
+    void aHostWhoseEveryProbeWasRefusedHasStateUnknown() throws Exception {
+        String xml = Fixtures.render(OutputFormat.XML, Fixtures.opts(), List.of(new io.synprobe.result.PortResult(
+                Fixtures.ip("198.18.0.2"), 7, io.synprobe.result.PortState.ERROR, io.synprobe.result.Reason.SEND_ERROR, -1, -1,
+                "EPERM")));
+        Element status = (Element) parse(xml).getElementsByTagName("status").item(0);
+        assertEquals("unknown", status.getAttribute("state"));
+        assertEquals("send-error", status.getAttribute("reason"));
+    }
+
+    @Test
     void followsNmapStructure() throws Exception {
         String xml = Fixtures.render(OutputFormat.XML, Fixtures.opts(), twoHosts());
         assertTrue(xml.startsWith("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE nmaprun>\n"));
