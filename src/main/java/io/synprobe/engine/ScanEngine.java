@@ -3,12 +3,12 @@ package io.synprobe.engine;
 import io.synprobe.nativeio.RawLink;
 import io.synprobe.nativeio.RawSockets;
 import io.synprobe.nativeio.Routes;
-import io.synprobe.nativeio.WireClock;
 import io.synprobe.probe.ProbeModule;
 import io.synprobe.result.ResultSink;
 import io.synprobe.result.ScanInfo;
 import io.synprobe.result.ScanSummary;
 import io.synprobe.packet.PacketObserver;
+import io.synprobe.runtime.ClockPair;
 import io.synprobe.runtime.ProbeRuntime;
 import io.synprobe.runtime.SourcePorts;
 import java.io.IOException;
@@ -104,8 +104,9 @@ public final class ScanEngine implements Scanner {
     public ScanSummary run(RawLink link, SinkOpener opener, ScanInfo info) throws IOException {
         try (ResultSink sink = opener.open()) {
             sink.begin(info);
-            long startRealtime = WireClock.realtimeNs();
-            long start = System.nanoTime();
+            ClockPair clocks = ClockPair.now();
+            long startRealtime = clocks.realtimeNs();
+            long start = clocks.monoNs();
             ScanOutput out = new ScanOutput(sink, opt.targets(), opt.ports(), t -> {
                 ProbeRuntime rt = runtime;
                 if (rt != null) rt.fail(t);

@@ -3,10 +3,10 @@ package io.synprobe.ping;
 import io.synprobe.nativeio.RawLink;
 import io.synprobe.nativeio.RawSockets;
 import io.synprobe.nativeio.Routes;
-import io.synprobe.nativeio.WireClock;
 import io.synprobe.probe.SynModule;
 import io.synprobe.result.PingListener;
 import io.synprobe.packet.PacketObserver;
+import io.synprobe.runtime.ClockPair;
 import io.synprobe.runtime.ProbeRuntime;
 import io.synprobe.runtime.SourcePorts;
 import java.io.IOException;
@@ -88,8 +88,9 @@ public final class PingEngine {
         Routes routes = new Routes(netnsPath);
         List<PingSchedule.Target> targets = new ArrayList<>();
         for (PingTarget t : entries) targets.add(new PingSchedule.Target(t, routes.sourceFor(t.ip().getAddress())));
-        long startRealtime = WireClock.realtimeNs();
-        long startMono = System.nanoTime();
+        ClockPair clocks = ClockPair.now();
+        long startRealtime = clocks.realtimeNs();
+        long startMono = clocks.monoNs();
         PingSchedule schedule = new PingSchedule(targets, listener, count, ttl, SourcePorts.base(0, PingSchedule.SLOTS),
                 startMono, startRealtime);
         ProbeRuntime rt = new ProbeRuntime(link, SynModule.INSTANCE, schedule, observer);

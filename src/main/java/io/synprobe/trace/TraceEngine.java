@@ -3,10 +3,10 @@ package io.synprobe.trace;
 import io.synprobe.nativeio.RawLink;
 import io.synprobe.nativeio.RawSockets;
 import io.synprobe.nativeio.Routes;
-import io.synprobe.nativeio.WireClock;
 import io.synprobe.probe.SynModule;
 import io.synprobe.result.TraceListener;
 import io.synprobe.packet.PacketObserver;
+import io.synprobe.runtime.ClockPair;
 import io.synprobe.runtime.ProbeRuntime;
 import io.synprobe.runtime.SourcePorts;
 import java.io.IOException;
@@ -49,8 +49,9 @@ public final class TraceEngine {
     public boolean run(RawLink link, TraceListener listener) throws IOException {
         byte[] src = new Routes(opt.netnsPath()).sourceFor(opt.target().getAddress());
         listener.begin(opt.info());
-        long startRealtime = WireClock.realtimeNs();
-        long startMono = System.nanoTime();
+        ClockPair clocks = ClockPair.now();
+        long startRealtime = clocks.realtimeNs();
+        long startMono = clocks.monoNs();
         TraceSchedule schedule = new TraceSchedule(opt, listener, SourcePorts.base(0, opt.probeCount()), src, startMono,
                 startRealtime);
         ProbeRuntime rt = new ProbeRuntime(link, SynModule.INSTANCE, schedule, observer);

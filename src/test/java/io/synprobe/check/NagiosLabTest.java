@@ -77,7 +77,7 @@ class NagiosLabTest {
         Files.writeString(f, "checks:\n  - target: 127.0.0.1\n    ports: 1\n    expect: closed\n");
         // root without CAP_NET_RAW: the kernel refuses the raw socket
         List<String> cmd = new ArrayList<>(List.of("setpriv", "--bounding-set", "-net_raw",
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", System.getProperty("java.class.path"),
+                io.synprobe.testutil.Jvm.JAVA, io.synprobe.testutil.Jvm.NATIVE_ACCESS, "-cp", System.getProperty("java.class.path"),
                 "io.synprobe.cli.Main", "check", "-o", "nagios", f.toString()));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -39,7 +39,7 @@ class SudoDropTest {
 
     static Shell.Result asSudo(String... args) {
         List<String> cmd = new ArrayList<>(List.of("env", "SUDO_UID=65534", "SUDO_GID=65534",
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", UnprivilegedTest.classpath,
+                io.synprobe.testutil.Jvm.JAVA, io.synprobe.testutil.Jvm.NATIVE_ACCESS, "-cp", UnprivilegedTest.classpath,
                 "io.synprobe.cli.Main"));
         cmd.addAll(List.of(args));
         return Shell.run(cmd, null, 60);

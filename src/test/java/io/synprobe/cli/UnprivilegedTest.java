@@ -67,7 +67,7 @@ class UnprivilegedTest {
     static Shell.Result asNobody(String... args) {
         List<String> cmd = new ArrayList<>(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
                 "--inh-caps=-all", "--bounding-set=-all",
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classpath, "io.synprobe.cli.Main"));
+                io.synprobe.testutil.Jvm.JAVA, io.synprobe.testutil.Jvm.NATIVE_ACCESS, "-cp", classpath, "io.synprobe.cli.Main"));
         cmd.addAll(List.of(args));
         return Shell.run(cmd, null, 60);
     }
@@ -124,7 +124,7 @@ class UnprivilegedTest {
     void startedThroughSudoItDropsToTheInvokingUserOnceTheSocketsAreOpen() throws Exception {
         Path out = writableDir();
         try (ServerSocket open = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
-            List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+            List<String> cmd = List.of(io.synprobe.testutil.Jvm.JAVA, io.synprobe.testutil.Jvm.NATIVE_ACCESS, "-cp",
                     classpath, "io.synprobe.cli.Main", "scan", "127.0.0.1", "-p", String.valueOf(open.getLocalPort()), "-o",
                     "csv", "--output", out.resolve("scan.csv").toString(), "-q");
             try (ChildProcess p = ChildProcess.start(cmd, null, null, Map.of("SUDO_UID", "65534", "SUDO_GID", "65534"))) {

@@ -33,7 +33,7 @@ class MemoryBudgetTest {
         String ns = "spmb" + Integer.toString(ThreadLocalRandom.current().nextInt(1 << 24), 36);
         Shell.check("ip", "netns", "add", ns);
         try {
-            Shell.Result r = Shell.run(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx64m",
+            Shell.Result r = Shell.run(List.of(io.synprobe.testutil.Jvm.JAVA, io.synprobe.testutil.Jvm.NATIVE_ACCESS, "-Xmx64m",
                     "-cp", System.getProperty("java.class.path"), "io.synprobe.cli.Main", "scan", "2001:db8::/106", "-p", "1-8",
                     "--netns", ns, "-q"), null, 60);
             assertEquals(2, r.exit(), r.out());

@@ -191,7 +191,7 @@ class LocalRstGuardLabTest {
 
     private Process holder(List<String> prefix) throws Exception {
         List<String> cmd = new ArrayList<>(prefix);
-        cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+        cmd.addAll(List.of(io.synprobe.testutil.Jvm.JAVA, io.synprobe.testutil.Jvm.NATIVE_ACCESS, "-cp",
                 System.getProperty("java.class.path"), GuardHolder.class.getName(), lab.proberNetnsPath(),
                 Integer.toString(LO), Integer.toString(HI), "198.18.0.2", "2001:db8::2"));
         return new ProcessBuilder(cmd).start();

@@ -26,7 +26,7 @@ class ResumeLabTest {
     static final Pattern PORT_LINE = Pattern.compile("\"type\":\"port\",\"ip\":\"([^\"]+)\",\"port\":(\\d+),\"proto\":\"tcp\",\"state\":\"([a-z]+)\"");
 
     static ChildProcess synprobe(Path dir, String... args) {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> cmd = new ArrayList<>(List.of(io.synprobe.testutil.Jvm.JAVA, io.synprobe.testutil.Jvm.NATIVE_ACCESS,
                 "-cp", System.getProperty("java.class.path"), "io.synprobe.cli.Main"));
         cmd.addAll(List.of(args));
         return ChildProcess.start(cmd, null, dir, Map.of());

@@ -80,7 +80,7 @@ class PingLabTest {
         List<WireCapture.Segment> wire;
         String log;
         try (WireCapture capture = WireCapture.start(lab.proberNetns(), LinkLab.PROBER_DEV, "tcp port " + PORT)) {
-            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            List<String> cmd = new ArrayList<>(List.of(io.synprobe.testutil.Jvm.JAVA, io.synprobe.testutil.Jvm.NATIVE_ACCESS,
                     "-cp", System.getProperty("java.class.path"), "io.synprobe.cli.Main", "ping", target.getHostAddress(),
                     "-p", Integer.toString(PORT), "-c", Integer.toString(count), "-i", interval.toMillis() + "ms", "-W",
                     timeout.toMillis() + "ms", "--netns", lab.proberNetns(), "-o", "jsonl", "--output", out.toString()));

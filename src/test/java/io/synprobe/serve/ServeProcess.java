@@ -35,7 +35,7 @@ final class ServeProcess implements AutoCloseable {
     }
 
     static List<String> command(List<String> jvmOptions, String... args) {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> cmd = new ArrayList<>(List.of(io.synprobe.testutil.Jvm.JAVA, io.synprobe.testutil.Jvm.NATIVE_ACCESS,
                 "-XX:+UseSerialGC", "-Xmx256m"));
         cmd.addAll(jvmOptions);
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.synprobe.cli.Main"));
