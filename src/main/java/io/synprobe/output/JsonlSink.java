@@ -31,6 +31,10 @@ final class JsonlSink implements ResultSink {
             j.writeNumberField("ports", info.portCount());
             JsonLines.text(j, "port_spec", info.portSpec());
             JsonLines.text(j, "scan_type", info.scanType());
+            if (info.seed() != null) j.writeNumberField("seed", info.seed());
+            j.writeNumberField("shard", info.shard());
+            j.writeNumberField("shards", info.shards());
+            if (info.targets() != null) j.writeStringField("targets", info.targets());
         });
     }
 
