@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 
 @Command(name = "synprobe", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Raw-socket TCP SYN prober: exact port states and honest handshake latency.",
-        subcommands = {ScanCommand.class, PingCommand.class, TraceCommand.class, CheckCommand.class, ServeCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {ScanCommand.class, MergeCommand.class, PingCommand.class, TraceCommand.class, CheckCommand.class, ServeCommand.class, CommandLine.HelpCommand.class},
         footerHeading = "%nExamples:%n",
         footer = {"  synprobe scan 127.0.0.1 -p 1-1024",
                 "  synprobe scan 198.18.0.0/24 -p 22,80,443 --only open -o jsonl",

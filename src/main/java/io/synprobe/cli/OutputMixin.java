@@ -68,7 +68,7 @@ public final class OutputMixin {
         onlyStates();
     }
 
-    private OutputOptions options() {
+    OutputOptions options() {
         return OutputOptions.only(onlyStates()).withShowDown(showDown);
     }
 

@@ -132,7 +132,8 @@ public final class ScanCommand implements Callable<Integer> {
                 .timeouts(micros(minTimeout), micros(maxTimeout), micros(initialTimeout)).transmitTimestamps(preciseRtt)
                 .scanType(scanType).build();
         ScanInfo info = new ScanInfo(commandLine(), Instant.now(), targets.size(), ports.size(), ports.spec(),
-                connect ? "connect" : scanType, VersionProvider.version());
+                connect ? "connect" : scanType, VersionProvider.version(), theSeed, sh.index() + 1, sh.count(),
+                targets.digest());
         ScanEngine syn = connect ? null : new ScanEngine(opts);
         if (syn != null && resumePoint != null) syn.resumeFrom(resumePoint);
         if (syn != null) syn.observe(packetTrace.observer(output.jsonl() ? output::stream : null));

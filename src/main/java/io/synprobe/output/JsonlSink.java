@@ -31,6 +31,13 @@ final class JsonlSink implements ResultSink {
             j.writeNumberField("ports", info.portCount());
             JsonLines.text(j, "port_spec", info.portSpec());
             JsonLines.text(j, "scan_type", info.scanType());
+            if (info.seed() != null) {
+                // what synprobe merge checks: shards of one scan share seed, targets and shard count
+                j.writeNumberField("seed", info.seed());
+                j.writeNumberField("shard", info.shard());
+                j.writeNumberField("shards", info.shards());
+                if (info.targets() != null) j.writeStringField("targets", info.targets());
+            }
         });
     }
 

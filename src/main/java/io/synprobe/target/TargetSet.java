@@ -54,6 +54,25 @@ public final class TargetSet {
         return size;
     }
 
+    /**
+     * A short fingerprint of the resolved addresses (after exclusions): two runs with the same fingerprint scan the
+     * same addresses in the same index order, however their target lists were spelled.
+     */
+    public String digest() {
+        try {
+            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(28);
+            for (int i = 0; i < family.length; i++) {
+                b.clear();
+                b.putInt(family[i]).putLong(hi[i]).putLong(lo[i]).putLong(count[i]);
+                md.update(b.array());
+            }
+            return java.util.HexFormat.of().formatHex(md.digest(), 0, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public boolean hasFamily(int fam) {
         for (int f : family) if (f == fam) return true;
         return false;
