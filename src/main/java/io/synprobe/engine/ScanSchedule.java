@@ -203,18 +203,8 @@ final class ScanSchedule implements Schedule {
     // ----------------------------------------------------------------------------------------- receiver thread
 
     @Override
-    public long probeOf(int family, long remoteHi, long remoteLo, int remotePort, int localPort) {
-        return index.probeOf(family, remoteHi, remoteLo, remotePort, localPort);
-    }
-
-    @Override
-    public long tagOf(long probe, int localPort) {
-        return 0;
-    }
-
-    @Override
-    public boolean acceptsBareSyn(long probe) {
-        return index.acceptsBareSyn(probe);
+    public Classifier.ProbeIndex index() {
+        return index;
     }
 
     @Override

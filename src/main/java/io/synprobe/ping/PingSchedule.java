@@ -22,7 +22,7 @@ import java.util.List;
  * sample of a later probe. A probe times out only once the receiver has drained everything that arrived before
  * its deadline. Sender and receiver share the per-target state under this object's lock (a ping is slow).
  */
-final class PingSchedule implements Schedule {
+final class PingSchedule implements Schedule, Classifier.ProbeIndex {
     static final int SLOTS = 1024;
     private static final int PENDING = 0, ANSWERED = 1, TIMED_OUT = 2, UNSENT = 3;
     private static final long K_MASK = (1L << 40) - 1;
@@ -190,6 +190,11 @@ final class PingSchedule implements Schedule {
                 t.oldestPending++;
             }
         }
+    }
+
+    @Override
+    public Classifier.ProbeIndex index() {
+        return this;
     }
 
     @Override

@@ -52,7 +52,7 @@ public final class ProbeRuntime {
         this.schedule = schedule;
         Cookies cookies = Cookies.random();
         this.outbox = new Outbox(schedule.batchLimit(), module, cookies);
-        this.classifier = new Classifier(module, cookies.copy(), schedule);
+        this.classifier = new Classifier(module, cookies.copy(), schedule.index());
         this.limiter = new RateLimiter(schedule.ratePps());
         this.observer = observer;
         this.drainedUpTo = System.nanoTime();

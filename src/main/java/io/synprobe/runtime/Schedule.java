@@ -6,12 +6,15 @@ import io.synprobe.probe.Classifier;
 /**
  * What a kind of run does on the {@link ProbeRuntime}: which probe goes next, when to retransmit or give up, and
  * what to make of a reply. fill, beforeSend, sent and sendFailed run on the sender thread; answered on the receiver
- * thread; the probe index methods on the receiver thread too. A schedule that shares state between the two keeps
+ * thread; the probe index's methods on the receiver thread too. A schedule that shares state between the two keeps
  * it thread-safe.
  */
-public interface Schedule extends Classifier.ProbeIndex {
+public interface Schedule {
     /** fill's answer when every probe is final and nothing more will be sent. */
     long NOTHING_LEFT = -1;
+
+    /** Which of this schedule's probes a reply may answer: what the classifier asks. */
+    Classifier.ProbeIndex index();
 
     /** The most probes one send call takes. */
     int batchLimit();

@@ -14,7 +14,7 @@ import io.synprobe.target.Ip;
  * must quote exactly that probe, and the target's SYN-ACK or RST must acknowledge it. Hops are handed to the
  * listener in TTL order as they complete; the trace ends at the lowest TTL with a final answer.
  */
-final class TraceSchedule implements Schedule {
+final class TraceSchedule implements Schedule, Classifier.ProbeIndex {
     private final TraceOptions opt;
     private final TraceProbes probes;
     private final TraceListener listener;
@@ -94,6 +94,11 @@ final class TraceSchedule implements Schedule {
     @Override
     public synchronized void sendFailed(Outbox out, int slot, int errno) {
         probes.sent((int) out.handle(slot), -errno);
+    }
+
+    @Override
+    public Classifier.ProbeIndex index() {
+        return this;
     }
 
     @Override
