@@ -245,13 +245,26 @@ static __thread uint8_t ts_ctrl[SP_MAX_BATCH][128];
  * device, as far as the error queue already has them; the key of each timestamp says which packet it is for.
  */
 static void read_tx_timestamps(int fd, uint8_t *probes, int from, int count, uint32_t first_key) {
-    int want = count;
-    for (int round = 0; round < 4 && want > 0; round++) {
-        for (int k = 0; k < want; k++) {
+    /* A timestamp may reach the error queue a little after sendmmsg returns (the device takes the packet from a
+     * softirq), and one that missed its call would otherwise be read by the next call instead of that call's own,
+     * and so on for the rest of the run. So: every queued entry is read (stale ones dropped by their key), and
+     * missing ones are waited for, briefly. A probe whose stamp never comes keeps the time taken before the send. */
+    static __thread uint8_t filled[SP_MAX_BATCH];
+    memset(filled, 0, (size_t)count);
+    int missing = count;
+    int64_t deadline = sp_now_ns() + 2000000;
+    while (missing > 0) {
+        int room = count;
+        for (int k = 0; k < room; k++) {
             ts_msgs[k].msg_hdr = (struct msghdr){.msg_control = ts_ctrl[k], .msg_controllen = sizeof ts_ctrl[k]};
         }
-        int got = recvmmsg(fd, ts_msgs, (unsigned)want, MSG_ERRQUEUE | MSG_DONTWAIT, NULL);
-        if (got <= 0) return;
+        int got = recvmmsg(fd, ts_msgs, (unsigned)room, MSG_ERRQUEUE | MSG_DONTWAIT, NULL);
+        if (got <= 0) {
+            if (sp_now_ns() > deadline) return;
+            struct timespec pause = {0, 5000};
+            nanosleep(&pause, NULL);
+            continue;
+        }
         for (int k = 0; k < got; k++) {
             struct msghdr *h = &ts_msgs[k].msg_hdr;
             int64_t ts = 0;
@@ -269,11 +282,12 @@ static void read_tx_timestamps(int fd, uint8_t *probes, int from, int count, uin
                 }
             }
             uint32_t index = (uint32_t)key - first_key;
-            if (ts > 0 && key >= 0 && index < (uint32_t)count) {
+            if (ts > 0 && key >= 0 && index < (uint32_t)count && !filled[index]) {
                 memcpy(probes + (size_t)(from + (int)index) * SP_PROBE_SIZE + SP_PROBE_TS, &ts, 8);
+                filled[index] = 1;
+                missing--;
             }
         }
-        want -= got;
     }
 }
 
@@ -306,6 +320,8 @@ static void send_run(int fd, uint8_t *probes, int from, int to) {
             continue;
         }
         stamp(probes, from, from + 1, -err); /* this probe cannot be sent (no route, firewall, ...) */
+        /* a packet the local firewall refuses (EPERM from the OUTPUT hook) has already used up a timestamp key */
+        if (err == EPERM && fd < MAX_TS_FD && tx_stamped[fd]) tx_next_key[fd]++;
         from++;
     }
 }
