@@ -114,11 +114,25 @@ SP_API int sp_craft(const uint8_t *probe, uint8_t *out, int out_len) {
     return -EAFNOSUPPORT;
 }
 
+/* Send sockets with kernel transmit timestamps: the OPT_ID key the kernel gives the next packet. */
+#define MAX_TS_FD 4096
+static uint32_t tx_next_key[MAX_TS_FD];
+static uint8_t tx_stamped[MAX_TS_FD];
+
+/* Socket numbers are reused: a new socket starts without the timestamping state of a closed one. */
+static void forget_tx_state(int fd) {
+    if (fd >= 0 && fd < MAX_TS_FD) {
+        tx_stamped[fd] = 0;
+        tx_next_key[fd] = 0;
+    }
+}
+
 SP_API int sp_open_send(int family) {
     int af = family == 6 ? AF_INET6 : family == 4 ? AF_INET : -1;
     if (af < 0) return -EAFNOSUPPORT;
     int fd = socket(af, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
     if (fd < 0) return -errno;
+    forget_tx_state(fd);
     int buf = 4 << 20;
     if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &buf, sizeof buf) < 0)
         setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &buf, sizeof buf);
@@ -195,6 +209,7 @@ SP_API int sp_filter_tcp_ports(int fd, int family, int port_lo, int port_hi) {
 }
 
 SP_API int sp_close(int fd) {
+    forget_tx_state(fd);
     return close(fd) < 0 ? -errno : 0;
 }
 
@@ -222,10 +237,6 @@ static __thread struct iovec tx_iov[SP_MAX_BATCH];
 static __thread struct sockaddr_in6 tx_addr[SP_MAX_BATCH];
 
 /* sendmmsg over probes [from, to), all of one family; retries when the queue is momentarily full. */
-/* Send sockets with kernel transmit timestamps: the OPT_ID key the kernel gives the next packet. */
-#define MAX_TS_FD 4096
-static uint32_t tx_next_key[MAX_TS_FD];
-static uint8_t tx_stamped[MAX_TS_FD];
 
 SP_API int sp_enable_tx_timestamps(int fd) {
     if (fd < 0 || fd >= MAX_TS_FD) return -EINVAL;
