@@ -6,7 +6,6 @@ import io.synprobe.engine.ScanOptions;
 import io.synprobe.target.PortList;
 import io.synprobe.target.TargetParser;
 import java.io.IOException;
-import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -17,11 +16,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
-import org.yaml.snakeyaml.error.YAMLException;
+import io.synprobe.target.YamlInput;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
@@ -76,19 +72,12 @@ public final class CheckFile {
     }
 
     private static Node compose(String file, String yaml) {
-        LoaderOptions options = new LoaderOptions();
-        options.setAllowDuplicateKeys(false);
-        options.setMaxAliasesForCollections(20);
-        options.setCodePointLimit(MAX_BYTES);
         try {
-            Node root = new Yaml(new SafeConstructor(options)).compose(new StringReader(yaml));
+            Node root = YamlInput.compose(yaml, MAX_BYTES);
             if (root == null) throw new CheckFileException(file, 1, "empty check file (expected a 'checks:' list)");
             return root;
-        } catch (MarkedYAMLException e) {
-            int line = e.getProblemMark() != null ? e.getProblemMark().getLine() + 1 : 1;
-            throw new CheckFileException(file, line, "invalid YAML: " + e.getProblem());
-        } catch (YAMLException e) {
-            throw new CheckFileException(file, 1, "invalid YAML: " + e.getMessage());
+        } catch (YamlInput.Problem e) {
+            throw new CheckFileException(file, e.line, e.getMessage());
         }
     }
 

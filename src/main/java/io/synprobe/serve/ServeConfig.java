@@ -4,7 +4,6 @@ import io.synprobe.target.Durations;
 import io.synprobe.target.AddressRange;
 import io.synprobe.target.TargetParser;
 import java.io.IOException;
-import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -16,11 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
-import org.yaml.snakeyaml.error.YAMLException;
+import io.synprobe.target.YamlInput;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
@@ -82,19 +78,12 @@ public record ServeConfig(List<TargetEntry> targets, Duration resolveEvery, List
     }
 
     private static Node compose(String file, String yaml) {
-        LoaderOptions options = new LoaderOptions();
-        options.setAllowDuplicateKeys(false);
-        options.setMaxAliasesForCollections(20);
-        options.setCodePointLimit(MAX_BYTES);
         try {
-            Node root = new Yaml(new SafeConstructor(options)).compose(new StringReader(yaml));
+            Node root = YamlInput.compose(yaml, MAX_BYTES);
             if (root == null) throw new ConfigException(file, 1, "empty config (expected a 'targets:' list)");
             return root;
-        } catch (MarkedYAMLException e) {
-            int line = e.getProblemMark() != null ? e.getProblemMark().getLine() + 1 : 1;
-            throw new ConfigException(file, line, "invalid YAML: " + e.getProblem());
-        } catch (YAMLException e) {
-            throw new ConfigException(file, 1, "invalid YAML: " + e.getMessage());
+        } catch (YamlInput.Problem e) {
+            throw new ConfigException(file, e.line, e.getMessage());
         }
     }
 
