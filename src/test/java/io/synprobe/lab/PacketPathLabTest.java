@@ -201,4 +201,38 @@ class PacketPathLabTest {
             assertTrue(Shell.check("ip", "-n", lab.proberNetns(), "neigh", "show", "198.18.0.2").contains("lladdr"));
         }
     }
+
+    /** Send times of one batch of 64 SYNs to 198.18.0.2:81 on the given path, and the probes sent as frames. */
+    static long[] sendTimes(ScanLab lab, SendPath path, boolean transmitTimestamps, long[] framesOut) {
+        try (RawSockets s = RawSockets.open(true, false, 0, 0, lab.proberNetnsPath(), transmitTimestamps, path)) {
+            byte[] dst = {(byte) 198, 18, 0, 2};
+            byte[] src = new io.synprobe.nativeio.Routes(lab.proberNetnsPath()).sourceFor(dst);
+            io.synprobe.nativeio.ProbeBatch batch = new io.synprobe.nativeio.ProbeBatch(64);
+            for (int i = 0; i < 64; i++) batch.addSyn(src, dst, 40000 + i, 81, 1000 + i, 64, i, 1024, 1460);
+            long before = io.synprobe.nativeio.WireClock.realtimeNs();
+            s.send(batch);
+            long after = io.synprobe.nativeio.WireClock.realtimeNs();
+            long[] t = new long[64];
+            for (int i = 0; i < 64; i++) {
+                t[i] = batch.sendTimestamp(i);
+                assertTrue(t[i] >= before - 1_000_000 && t[i] <= after, "send time " + i + " within the call: " + t[i]);
+            }
+            framesOut[0] = s.packetPathCounts()[0];
+            return t;
+        }
+    }
+
+    @Test
+    void transmitTimestampsComeFromTheKernelPerFrame() {
+        try (ScanLab lab = ScanLab.start(1)) {
+            resolveNeighbours(lab, 1);
+            long[] frames = new long[1];
+            long distinct = java.util.Arrays.stream(sendTimes(lab, SendPath.PACKET, true, frames)).distinct().count();
+            assertEquals(64, frames[0], "all 64 left as frames");
+            assertTrue(distinct >= 60, "the kernel stamped each frame when the device took it: " + distinct + " distinct");
+            // the control: without kernel stamps every probe of a batch has the one time taken before the send
+            long fallback = java.util.Arrays.stream(sendTimes(lab, SendPath.PACKET, false, frames)).distinct().count();
+            assertEquals(1, fallback);
+        }
+    }
 }

@@ -7,19 +7,23 @@ import org.junit.jupiter.api.Tag;
 
 /**
  * Every ScanLabTest case (each state and reason, both families, nmap agreeing port for port) again with the probes
- * sent as Ethernet frames on the packet socket. The next hops are resolved first, as earlier traffic would have
- * done, so the frames carry the probes from the first batch on (PacketPathLabTest shows what happens before).
+ * sent as Ethernet frames on the packet socket; ScanLab pins the next hops, so frames carry them from the first
+ * probe on (PacketPathLabTest shows what happens before a next hop is resolved).
  */
 @Tag("privileged")
 class ScanLabPacketPathTest extends ScanLabTest {
     @BeforeAll
-    static void onThePacketPath() {
+    static void up() {
         System.setProperty(SendPath.PROPERTY, "packet");
-        PacketPathLabTest.resolveNeighbours(lab, 3);
+        ScanLabTest.up();
     }
 
     @AfterAll
-    static void backToTheDefault() {
-        System.clearProperty(SendPath.PROPERTY);
+    static void down() {
+        try {
+            ScanLabTest.down();
+        } finally {
+            System.clearProperty(SendPath.PROPERTY);
+        }
     }
 }
