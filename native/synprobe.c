@@ -822,10 +822,14 @@ SP_API int sp_send_batch_packet(int fd4, int fd6, int pfd, uint8_t *probes, int 
             if (p) p->sent_ip++;
         }
     }
+    /* one sendmmsg per run of one socket and one family, as sp_send_batch does: each run's probes are stamped
+     * just before their own call, so a mixed-family batch gets no looser an upper bound than on the IP path */
     int start = 0;
     while (start < n) {
         int end = start;
-        while (end < n && tx_fd[end] == tx_fd[start]) end++;
+        uint8_t family = probes[(size_t)start * SP_PROBE_SIZE + SP_PROBE_FAMILY];
+        while (end < n && tx_fd[end] == tx_fd[start] && probes[(size_t)end * SP_PROBE_SIZE + SP_PROBE_FAMILY] == family)
+            end++;
         send_run(tx_fd[start], probes, start, end);
         start = end;
     }
