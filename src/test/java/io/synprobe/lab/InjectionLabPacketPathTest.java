@@ -5,21 +5,22 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 
-/** Every InjectionLabTest forgery again with the probes sent as Ethernet frames on the packet socket. */
+/**
+ * Every InjectionLabTest forgery again with the probes sent as Ethernet frames on the packet socket. JUnit runs the
+ * superclass's set-up (an IP-path run) first; this one takes it down and runs it again on the packet path, in a
+ * lab whose next hops ScanLab pins so that frames carry every probe.
+ */
 @Tag("privileged")
 class InjectionLabPacketPathTest extends InjectionLabTest {
     @BeforeAll
-    static void up() throws Exception {
+    static void onThePacketPath() throws Exception {
+        InjectionLabTest.down();
         System.setProperty(SendPath.PROPERTY, "packet");
         InjectionLabTest.up();
     }
 
     @AfterAll
-    static void down() {
-        try {
-            InjectionLabTest.down();
-        } finally {
-            System.clearProperty(SendPath.PROPERTY);
-        }
+    static void offThePacketPath() {
+        System.clearProperty(SendPath.PROPERTY);
     }
 }
