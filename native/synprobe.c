@@ -286,7 +286,8 @@ static void read_tx_timestamps(int fd, uint8_t *probes, int from, int count, uin
                     memcpy(&t, CMSG_DATA(c), sizeof t);
                     ts = (int64_t)t.ts[0].tv_sec * 1000000000LL + t.ts[0].tv_nsec;
                 } else if ((c->cmsg_level == SOL_IP && c->cmsg_type == IP_RECVERR) ||
-                           (c->cmsg_level == SOL_IPV6 && c->cmsg_type == IPV6_RECVERR)) {
+                           (c->cmsg_level == SOL_IPV6 && c->cmsg_type == IPV6_RECVERR) ||
+                           (c->cmsg_level == 263 /* SOL_PACKET */ && c->cmsg_type == 16 /* PACKET_TX_TIMESTAMP */)) {
                     struct sock_extended_err e;
                     memcpy(&e, CMSG_DATA(c), sizeof e);
                     if (e.ee_origin == SO_EE_ORIGIN_TIMESTAMPING && e.ee_info == SCM_TSTAMP_SND) key = e.ee_data;
@@ -535,4 +536,373 @@ SP_API int sp_drop_privileges(int uid, int gid) {
     if (setresgid((gid_t)gid, (gid_t)gid, (gid_t)gid) < 0) return -errno;
     if (setresuid((uid_t)uid, (uid_t)uid, (uid_t)uid) < 0) return -errno;
     return 0;
+}
+
+/* ------------------------------------------------------------------------------------------------------------
+ * Packet-socket send path: the crafted IP packet inside an Ethernet frame, sent on an AF_PACKET socket with
+ * PACKET_QDISC_BYPASS, so the kernel's IP output path (routing, netfilter OUTPUT/POSTROUTING, neighbour layer)
+ * is skipped. The next hop's MAC comes from the kernel's own tables over rtnetlink, once per destination; a
+ * destination whose route is not on an Ethernet device, or whose neighbour is not resolved yet, is sent on the
+ * raw IP socket instead (which makes the kernel resolve it; the next probe to it asks again).
+ * ------------------------------------------------------------------------------------------------------------ */
+#include <linux/if_arp.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <linux/neighbour.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <stdlib.h>
+
+#define ETH_HDR 14
+#define HOP_SLOTS 65536          /* direct-mapped per-destination cache */
+#define HOP_RETRY_NS 2000000LL   /* an unresolved neighbour is asked again at most every 2 ms */
+#define HOP_REFRESH_NS 5000000000LL /* a resolved one every 5 s (the target's MAC may change) */
+#define HOP_MAX_LINKS 64
+
+enum { HOP_EMPTY = 0, HOP_PACKET = 1, HOP_IP = 2, HOP_PENDING = 3 };
+
+struct hop {
+    uint8_t kind, family;
+    uint8_t dst[16];
+    uint8_t src_mac[6], dst_mac[6];
+    int32_t ifindex;
+    int64_t until_ns; /* ask again after this */
+};
+
+struct link_info { int32_t ifindex; uint16_t type; uint8_t mac[6]; };
+
+struct packet_path {
+    int nl;             /* NETLINK_ROUTE socket opened in the namespace of the packet socket */
+    uint32_t seq;
+    struct hop *hops;
+    struct link_info links[HOP_MAX_LINKS];
+    int nlinks;
+    uint64_t sent_packet, sent_ip; /* probes each way, for sp_packet_stats */
+};
+
+static struct packet_path *paths[MAX_TS_FD];
+
+static void free_path(int fd) {
+    if (fd < 0 || fd >= MAX_TS_FD || !paths[fd]) return;
+    close(paths[fd]->nl);
+    free(paths[fd]->hops);
+    free(paths[fd]);
+    paths[fd] = NULL;
+}
+
+SP_API int sp_open_packet_send(void) {
+    int fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0); /* protocol 0: receives nothing */
+    if (fd < 0) return -errno;
+    if (fd >= MAX_TS_FD) { close(fd); return -EMFILE; }
+    forget_tx_state(fd);
+    free_path(fd);
+    int one = 1;
+    setsockopt(fd, SOL_PACKET, PACKET_QDISC_BYPASS, &one, sizeof one); /* best effort: older kernels lack it */
+    int buf = 4 << 20;
+    if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &buf, sizeof buf) < 0)
+        setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &buf, sizeof buf);
+    struct packet_path *p = calloc(1, sizeof *p);
+    struct hop *hops = calloc(HOP_SLOTS, sizeof *hops);
+    int nl = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+    if (!p || !hops || nl < 0) {
+        int err = nl < 0 ? errno : ENOMEM;
+        if (nl >= 0) close(nl);
+        free(p);
+        free(hops);
+        close(fd);
+        return -err;
+    }
+    struct timeval tv = {0, 200000}; /* a kernel that does not answer must not hang the send thread */
+    setsockopt(nl, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    p->nl = nl;
+    p->hops = hops;
+    paths[fd] = p;
+    return fd;
+}
+
+/* Closes a packet send socket and its netlink socket and next-hop cache. */
+SP_API int sp_close_packet(int fd) {
+    free_path(fd);
+    return sp_close(fd);
+}
+
+static void nl_attr(struct nlmsghdr *h, int type, const void *data, int len) {
+    struct rtattr *a = (struct rtattr *)((uint8_t *)h + NLMSG_ALIGN(h->nlmsg_len));
+    a->rta_type = (unsigned short)type;
+    a->rta_len = (unsigned short)RTA_LENGTH(len);
+    memcpy(RTA_DATA(a), data, (size_t)len);
+    h->nlmsg_len = NLMSG_ALIGN(h->nlmsg_len) + RTA_ALIGN(a->rta_len);
+}
+
+/* One request, one answer (the first message that carries our sequence number). Returns its length or -errno. */
+static int nl_ask(struct packet_path *p, struct nlmsghdr *req, uint8_t *ans, int cap) {
+    req->nlmsg_seq = ++p->seq;
+    struct sockaddr_nl kernel = {.nl_family = AF_NETLINK};
+    if (sendto(p->nl, req, req->nlmsg_len, 0, (struct sockaddr *)&kernel, sizeof kernel) < 0) return -errno;
+    for (int tries = 0; tries < 16; tries++) {
+        ssize_t n = recv(p->nl, ans, (size_t)cap, 0);
+        if (n < 0) return errno == EAGAIN ? -ETIMEDOUT : -errno;
+        struct nlmsghdr *h = (struct nlmsghdr *)ans;
+        if (!NLMSG_OK(h, (unsigned)n) || h->nlmsg_seq != p->seq) continue; /* a late answer to an old question */
+        if (h->nlmsg_type == NLMSG_ERROR) {
+            struct nlmsgerr *e = NLMSG_DATA(h);
+            return e->error ? e->error : -ENOENT;
+        }
+        return (int)n;
+    }
+    return -EIO;
+}
+
+static int ask_route(struct packet_path *p, int family, const uint8_t *dst, int *oif, uint8_t *gw, int *has_gw) {
+    struct { struct nlmsghdr h; struct rtmsg r; uint8_t attrs[64]; } req;
+    memset(&req, 0, sizeof req);
+    req.h.nlmsg_len = NLMSG_LENGTH(sizeof req.r);
+    req.h.nlmsg_type = RTM_GETROUTE;
+    req.h.nlmsg_flags = NLM_F_REQUEST;
+    req.r.rtm_family = family == 4 ? AF_INET : AF_INET6;
+    req.r.rtm_dst_len = family == 4 ? 32 : 128;
+    nl_attr(&req.h, RTA_DST, dst, family == 4 ? 4 : 16);
+    uint8_t ans[4096];
+    int n = nl_ask(p, &req.h, ans, sizeof ans);
+    if (n < 0) return n;
+    struct nlmsghdr *h = (struct nlmsghdr *)ans;
+    if (h->nlmsg_type != RTM_NEWROUTE) return -EIO;
+    struct rtmsg *r = NLMSG_DATA(h);
+    if (r->rtm_type != RTN_UNICAST) return -EHOSTUNREACH; /* local (loopback), blackhole, unreachable...: the IP path */
+    *oif = 0;
+    *has_gw = 0;
+    int len = (int)RTM_PAYLOAD(h);
+    for (struct rtattr *a = RTM_RTA(r); RTA_OK(a, len); a = RTA_NEXT(a, len)) {
+        if (a->rta_type == RTA_OIF) memcpy(oif, RTA_DATA(a), 4);
+        else if (a->rta_type == RTA_GATEWAY && RTA_PAYLOAD(a) == (unsigned)(family == 4 ? 4 : 16)) {
+            memcpy(gw, RTA_DATA(a), RTA_PAYLOAD(a));
+            *has_gw = 1;
+        } else if (a->rta_type == RTA_VIA || a->rta_type == RTA_MULTIPATH) {
+            return -EOPNOTSUPP; /* other-family or multipath next hops: leave them to the kernel */
+        }
+    }
+    return *oif > 0 ? 0 : -ENODEV;
+}
+
+static const struct link_info *ask_link(struct packet_path *p, int ifindex) {
+    for (int i = 0; i < p->nlinks; i++)
+        if (p->links[i].ifindex == ifindex) return &p->links[i];
+    struct { struct nlmsghdr h; struct ifinfomsg i; } req;
+    memset(&req, 0, sizeof req);
+    req.h.nlmsg_len = NLMSG_LENGTH(sizeof req.i);
+    req.h.nlmsg_type = RTM_GETLINK;
+    req.h.nlmsg_flags = NLM_F_REQUEST;
+    req.i.ifi_family = AF_UNSPEC;
+    req.i.ifi_index = ifindex;
+    static __thread uint8_t ans[16384];
+    int n = nl_ask(p, &req.h, ans, sizeof ans);
+    if (n < 0) return NULL;
+    struct nlmsghdr *h = (struct nlmsghdr *)ans;
+    if (h->nlmsg_type != RTM_NEWLINK) return NULL;
+    struct ifinfomsg *ifi = NLMSG_DATA(h);
+    struct link_info li = {.ifindex = ifindex, .type = ifi->ifi_type};
+    int len = (int)IFLA_PAYLOAD(h);
+    for (struct rtattr *a = IFLA_RTA(ifi); RTA_OK(a, len); a = RTA_NEXT(a, len))
+        if (a->rta_type == IFLA_ADDRESS && RTA_PAYLOAD(a) == 6) memcpy(li.mac, RTA_DATA(a), 6);
+    if (p->nlinks == HOP_MAX_LINKS) p->nlinks = 0; /* forget them all; they are asked again */
+    p->links[p->nlinks] = li;
+    return &p->links[p->nlinks++];
+}
+
+/* 1 with the MAC when the kernel holds a usable entry for the next hop, 0 when not (yet), -errno on failure. */
+static int ask_neigh(struct packet_path *p, int family, int ifindex, const uint8_t *addr, uint8_t *mac) {
+    struct { struct nlmsghdr h; struct ndmsg n; uint8_t attrs[32]; } req;
+    memset(&req, 0, sizeof req);
+    req.h.nlmsg_len = NLMSG_LENGTH(sizeof req.n);
+    req.h.nlmsg_type = RTM_GETNEIGH;
+    req.h.nlmsg_flags = NLM_F_REQUEST;
+    req.n.ndm_family = family == 4 ? AF_INET : AF_INET6;
+    req.n.ndm_ifindex = ifindex;
+    nl_attr(&req.h, NDA_DST, addr, family == 4 ? 4 : 16);
+    uint8_t ans[1024];
+    int n = nl_ask(p, &req.h, ans, sizeof ans);
+    if (n == -ENOENT) return 0;
+    if (n < 0) return n;
+    struct nlmsghdr *h = (struct nlmsghdr *)ans;
+    if (h->nlmsg_type != RTM_NEWNEIGH) return -EIO;
+    struct ndmsg *nd = NLMSG_DATA(h);
+    if (!(nd->ndm_state & (NUD_REACHABLE | NUD_STALE | NUD_DELAY | NUD_PROBE | NUD_PERMANENT | NUD_NOARP))) return 0;
+    int len = (int)(h->nlmsg_len - NLMSG_LENGTH(sizeof *nd));
+    for (struct rtattr *a = (struct rtattr *)((uint8_t *)nd + NLMSG_ALIGN(sizeof *nd)); RTA_OK(a, len);
+         a = RTA_NEXT(a, len)) {
+        if (a->rta_type == NDA_LLADDR && RTA_PAYLOAD(a) == 6) {
+            memcpy(mac, RTA_DATA(a), 6);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Fills the entry for dst: HOP_PACKET with both MACs, HOP_IP for good, or HOP_PENDING until asked again. */
+static void resolve_hop(struct packet_path *p, struct hop *e, int family, const uint8_t *dst, int64_t now) {
+    memset(e, 0, sizeof *e);
+    e->family = (uint8_t)family;
+    memcpy(e->dst, dst, family == 4 ? 4 : 16);
+    e->kind = HOP_IP;
+    e->until_ns = now + HOP_REFRESH_NS;
+    int oif, has_gw;
+    uint8_t gw[16];
+    if (ask_route(p, family, dst, &oif, gw, &has_gw) < 0) return;
+    const struct link_info *li = ask_link(p, oif);
+    if (!li) return;
+    e->ifindex = oif;
+    if (li->type != ARPHRD_ETHER) return; /* loopback, TUN, WireGuard, anything without L2: the raw IP path */
+    memcpy(e->src_mac, li->mac, 6);
+    int r = ask_neigh(p, family, oif, has_gw ? gw : dst, e->dst_mac);
+    if (r > 0) {
+        e->kind = HOP_PACKET;
+    } else {
+        e->kind = HOP_PENDING; /* this probe goes out on the IP socket, which makes the kernel resolve it */
+        e->until_ns = now + HOP_RETRY_NS;
+    }
+}
+
+static uint32_t hop_slot(int family, const uint8_t *dst) {
+    uint32_t h = 2166136261u;
+    for (int i = 0; i < (family == 4 ? 4 : 16); i++) h = (h ^ dst[i]) * 16777619u;
+    return (h ^ h >> 16) & (HOP_SLOTS - 1);
+}
+
+static struct hop *next_hop(struct packet_path *p, int family, const uint8_t *dst, int64_t now) {
+    struct hop *e = &p->hops[hop_slot(family, dst)];
+    if (e->kind == HOP_EMPTY || e->family != family || memcmp(e->dst, dst, family == 4 ? 4 : 16) != 0 ||
+        now > e->until_ns)
+        resolve_hop(p, e, family, dst, now);
+    return e;
+}
+
+static __thread uint8_t tx_frames[SP_MAX_BATCH][ETH_HDR + MAX_PKT];
+static __thread struct sockaddr_ll tx_ll[SP_MAX_BATCH];
+static __thread int tx_fd[SP_MAX_BATCH];
+static __thread struct hop *tx_hop[SP_MAX_BATCH];
+
+/* Like sp_send_batch, but each probe whose next hop is on an Ethernet device (and resolved) leaves as a frame
+ * on the packet socket pfd; the others on the raw IP sockets. pfd < 0 sends everything the IP way. */
+SP_API int sp_send_batch_packet(int fd4, int fd6, int pfd, uint8_t *probes, int n) {
+    if (!probes || n < 0 || n > SP_MAX_BATCH) return -EINVAL;
+    struct packet_path *p = pfd >= 0 && pfd < MAX_TS_FD ? paths[pfd] : NULL;
+    int64_t now = p ? sp_now_ns() : 0;
+    for (int i = 0; i < n; i++) {
+        uint8_t *pr = probes + (size_t)i * SP_PROBE_SIZE;
+        int family = pr[SP_PROBE_FAMILY];
+        struct hop *e = p && (family == 4 || family == 6) ? next_hop(p, family, pr + SP_PROBE_DST, now) : NULL;
+        tx_hop[i] = e && e->kind == HOP_PACKET ? e : NULL;
+        if (tx_hop[i]) {
+            uint8_t *f = tx_frames[i];
+            int len = sp_craft(pr, f + ETH_HDR, MAX_PKT);
+            memcpy(f, e->dst_mac, 6);
+            memcpy(f + 6, e->src_mac, 6);
+            be16(f + 12, family == 4 ? ETH_P_IP : ETH_P_IPV6);
+            tx_iov[i].iov_base = f;
+            tx_iov[i].iov_len = len > 0 ? (size_t)(ETH_HDR + len) : 0;
+            tx_ll[i] = (struct sockaddr_ll){.sll_family = AF_PACKET, .sll_ifindex = e->ifindex, .sll_halen = 6,
+                                            .sll_protocol = htons(family == 4 ? ETH_P_IP : ETH_P_IPV6)};
+            memcpy(tx_ll[i].sll_addr, e->dst_mac, 6);
+            tx_msgs[i].msg_hdr = (struct msghdr){
+                .msg_name = &tx_ll[i], .msg_namelen = sizeof tx_ll[i], .msg_iov = &tx_iov[i], .msg_iovlen = 1};
+            tx_fd[i] = pfd;
+            p->sent_packet++;
+        } else {
+            int len = sp_craft(pr, tx_pkts[i], MAX_PKT);
+            tx_iov[i].iov_base = tx_pkts[i];
+            tx_iov[i].iov_len = len > 0 ? (size_t)len : 0;
+            socklen_t alen = 0;
+            fill_sockaddr(pr, &tx_addr[i], &alen);
+            tx_msgs[i].msg_hdr = (struct msghdr){
+                .msg_name = &tx_addr[i], .msg_namelen = alen, .msg_iov = &tx_iov[i], .msg_iovlen = 1};
+            tx_fd[i] = family == 4 ? fd4 : family == 6 ? fd6 : -1;
+            if (p) p->sent_ip++;
+        }
+    }
+    /* one sendmmsg per run of one socket and one family, as sp_send_batch does: each run's probes are stamped
+     * just before their own call, so a mixed-family batch gets no looser an upper bound than on the IP path */
+    int start = 0;
+    while (start < n) {
+        int end = start;
+        uint8_t family = probes[(size_t)start * SP_PROBE_SIZE + SP_PROBE_FAMILY];
+        while (end < n && tx_fd[end] == tx_fd[start] && probes[(size_t)end * SP_PROBE_SIZE + SP_PROBE_FAMILY] == family)
+            end++;
+        send_run(tx_fd[start], probes, start, end);
+        start = end;
+    }
+    /* a frame the device refused: its next hop is asked again before the next probe to it */
+    for (int i = 0; i < n; i++) {
+        int64_t ts;
+        memcpy(&ts, probes + (size_t)i * SP_PROBE_SIZE + SP_PROBE_TS, 8);
+        if (tx_hop[i] && ts < 0) tx_hop[i]->kind = HOP_EMPTY;
+    }
+    return n;
+}
+
+/* Probes sent so far as frames (out[0]) and on the IP sockets (out[1]) through sp_send_batch_packet. */
+SP_API int sp_packet_stats(int pfd, int64_t *out) {
+    if (!out || pfd < 0 || pfd >= MAX_TS_FD || !paths[pfd]) return -EBADF;
+    out[0] = (int64_t)paths[pfd]->sent_packet;
+    out[1] = (int64_t)paths[pfd]->sent_ip;
+    return 0;
+}
+
+/* How many nftables base chains (ip, ip6, inet) hook OUTPUT or POSTROUTING in the calling thread's namespace,
+ * plus the legacy iptables tables loaded there: a packet socket passes none of them, so a local policy there
+ * would be bypassed. */
+SP_API int sp_local_output_hooks(void) {
+    int count = 0;
+    const char *legacy[] = {"/proc/thread-self/net/ip_tables_names", "/proc/thread-self/net/ip6_tables_names"};
+    for (int i = 0; i < 2; i++) {
+        int fd = open(legacy[i], O_RDONLY | O_CLOEXEC);
+        if (fd < 0) continue;
+        char b[256];
+        ssize_t r = read(fd, b, sizeof b);
+        if (r > 0) count++;
+        close(fd);
+    }
+    int nl = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_NETFILTER);
+    if (nl < 0) return count;
+    struct timeval tv = {0, 500000};
+    setsockopt(nl, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    struct { struct nlmsghdr h; struct nfgenmsg g; } req;
+    memset(&req, 0, sizeof req);
+    req.h.nlmsg_len = NLMSG_LENGTH(sizeof req.g);
+    req.h.nlmsg_type = (NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_GETCHAIN;
+    req.h.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+    req.h.nlmsg_seq = 1;
+    req.g.nfgen_family = AF_UNSPEC;
+    req.g.version = NFNETLINK_V0;
+    struct sockaddr_nl kernel = {.nl_family = AF_NETLINK};
+    if (sendto(nl, &req, req.h.nlmsg_len, 0, (struct sockaddr *)&kernel, sizeof kernel) < 0) {
+        close(nl);
+        return count;
+    }
+    static __thread uint8_t buf[32768];
+    for (int done = 0; !done;) {
+        ssize_t n = recv(nl, buf, sizeof buf, 0);
+        if (n <= 0) break;
+        for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, (unsigned)n); h = NLMSG_NEXT(h, n)) {
+            if (h->nlmsg_type == NLMSG_DONE || h->nlmsg_type == NLMSG_ERROR) { done = 1; break; }
+            struct nfgenmsg *g = NLMSG_DATA(h);
+            if (g->nfgen_family != NFPROTO_INET && g->nfgen_family != NFPROTO_IPV4 && g->nfgen_family != NFPROTO_IPV6)
+                continue;
+            int len = (int)(h->nlmsg_len - NLMSG_LENGTH(sizeof *g));
+            for (struct rtattr *a = (struct rtattr *)((uint8_t *)g + NLMSG_ALIGN(sizeof *g)); RTA_OK(a, len);
+                 a = RTA_NEXT(a, len)) {
+                if ((a->rta_type & NLA_TYPE_MASK) != NFTA_CHAIN_HOOK) continue;
+                int hlen = (int)RTA_PAYLOAD(a);
+                for (struct rtattr *k = RTA_DATA(a); RTA_OK(k, hlen); k = RTA_NEXT(k, hlen)) {
+                    if ((k->rta_type & NLA_TYPE_MASK) != NFTA_HOOK_HOOKNUM || RTA_PAYLOAD(k) < 4) continue;
+                    uint32_t num = ntohl(rd32(RTA_DATA(k)));
+                    if (num == NF_INET_LOCAL_OUT || num == NF_INET_POST_ROUTING) count++;
+                }
+            }
+        }
+    }
+    close(nl);
+    return count;
 }

@@ -69,4 +69,21 @@ SP_API int sp_craft(const uint8_t *probe, uint8_t *out, int out_len);
 SP_API int64_t sp_now_ns(void);
 SP_API int sp_drop_privileges(int uid, int gid);
 
+/* Packet-socket send path (AF_PACKET, PACKET_QDISC_BYPASS): probes leave as Ethernet frames built here, to the
+ * next hop's MAC from the kernel's neighbour table (asked over rtnetlink once per destination, refreshed every
+ * 5 s and after a failed send). Open it inside the namespace to send from: it keeps a netlink socket there.
+ * Only routes through ARPHRD_ETHER devices use it; local destinations, loopback, TUN and other devices without
+ * L2 stay on the raw IP sockets. */
+SP_API int sp_open_packet_send(void);
+SP_API int sp_close_packet(int fd);
+/* sp_send_batch, with each probe whose route is on an Ethernet device with a resolved next hop sent as a frame
+ * on pfd (transmit timestamps work the same when enabled on pfd); the others, and all when pfd < 0, on the raw
+ * IP sockets fd4/fd6 (a probe to an unresolved neighbour makes the kernel resolve it). */
+SP_API int sp_send_batch_packet(int fd4, int fd6, int pfd, uint8_t *probes, int n);
+/* out[0] = probes sent as frames, out[1] = probes sent on the IP sockets, through pfd's sp_send_batch_packet. */
+SP_API int sp_packet_stats(int pfd, int64_t *out);
+/* nftables base chains hooked at OUTPUT or POSTROUTING (ip, ip6, inet) plus legacy iptables tables in the
+ * calling thread's namespace: a packet socket bypasses them all. */
+SP_API int sp_local_output_hooks(void);
+
 #endif

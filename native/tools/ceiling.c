@@ -2,6 +2,7 @@
  *
  *   ceiling [--netns NAME] [--src 198.18.0.1] [--first 198.18.0.2] [--hosts N] [--ports SPEC]
  *           [--count N] [--batch 256] [--rate PPS] [--sport P] [--wait-ms MS] [--max-seconds S] [--quiet]
+ *           [--packet DEV]
  *
  * Prebuilds every IPv4+TCP SYN (hosts x ports, host varying fastest, correct IP and TCP checksums, a per-probe
  * sequence cookie) and sends them from one IPPROTO_RAW socket with sendmmsg() in batches of --batch (default
@@ -13,6 +14,10 @@
  * probe (bitmap), replies whose cookie matches: SYN-ACK (open), RST (closed), ICMP unreachable (filtered).
  * It keeps reading --wait-ms (default 1000) after the last send for late replies.
  *
+ * --packet DEV sends Ethernet frames on an AF_PACKET socket with PACKET_QDISC_BYPASS bound to DEV instead
+ * (no IP output path, no netfilter, no neighbour layer), to the MAC the kernel's ARP table holds for --first
+ * (SIOCGARP) from DEV's own MAC: the packet-socket ceiling.
+ *
  * --netns NAME setns()es into /var/run/netns/NAME first (same as running it under "ip netns exec NAME").
  *
  * Output: a human summary on stderr, and one machine-readable line on stdout:
@@ -23,6 +28,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <net/if.h>
+#include <net/if_arp.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
 #include <netinet/ip_icmp.h>
@@ -37,6 +46,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -45,7 +55,7 @@
 #define PKT_LEN 44 /* 20 IP + 24 TCP (MSS option, like real scanners) */
 #define MAX_BATCH 1024
 
-struct pkt { uint8_t b[PKT_LEN]; };
+struct pkt { uint8_t eth[14]; uint8_t b[PKT_LEN]; }; /* eth + b is the frame of --packet */
 
 static uint32_t g_src;            /* host order */
 static uint32_t g_first;          /* host order */
@@ -241,12 +251,13 @@ static int enter_netns(const char *name) {
 
 static void usage(void) {
     fprintf(stderr, "usage: ceiling [--netns NAME] [--src IP] [--first IP] [--hosts N] [--ports SPEC] [--count N]\n"
-                    "               [--batch N] [--rate PPS] [--sport P] [--wait-ms MS] [--max-seconds S] [--quiet]\n");
+                    "               [--batch N] [--rate PPS] [--sport P] [--wait-ms MS] [--max-seconds S] [--quiet]\n"
+                    "               [--packet DEV]\n");
     exit(2);
 }
 
 int main(int argc, char **argv) {
-    const char *src = "198.18.0.1", *first = "198.18.0.2", *ports = "1-4000", *netns = NULL;
+    const char *src = "198.18.0.1", *first = "198.18.0.2", *ports = "1-4000", *netns = NULL, *packet_dev = NULL;
     uint64_t count = 0;
     int batch = 256, wait_ms = 1000, quiet = 0;
     double rate = 0, max_seconds = 60;
@@ -265,6 +276,7 @@ int main(int argc, char **argv) {
         else if (!strcmp(a, "--wait-ms")) wait_ms = atoi(ARG());
         else if (!strcmp(a, "--max-seconds")) max_seconds = atof(ARG());
         else if (!strcmp(a, "--quiet")) quiet = 1;
+        else if (!strcmp(a, "--packet")) packet_dev = ARG();
         else usage();
     }
     if (batch < 1 || batch > MAX_BATCH || g_hosts < 1 || g_hosts > 65536 || max_seconds <= 0) usage();
@@ -299,7 +311,39 @@ int main(int argc, char **argv) {
     for (uint64_t i = 0; i < nbuilt; i++)
         build(&pk[i], g_first + (uint32_t)(i % g_hosts), g_ports[i / g_hosts], g_sport_base, (uint16_t)mix32((uint32_t)i));
 
-    int tx = socket(AF_INET, SOCK_RAW, IPPROTO_RAW);
+    int tx = packet_dev ? socket(AF_PACKET, SOCK_RAW, 0) : socket(AF_INET, SOCK_RAW, IPPROTO_RAW);
+    struct sockaddr_ll ll = {.sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_IP), .sll_halen = 6};
+    if (packet_dev && tx >= 0) {
+        struct ifreq ifr;
+        memset(&ifr, 0, sizeof ifr);
+        snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", packet_dev);
+        if (ioctl(tx, SIOCGIFINDEX, &ifr) < 0) { perror("ceiling: --packet device"); return 1; }
+        ll.sll_ifindex = ifr.ifr_ifindex;
+        if (ioctl(tx, SIOCGIFHWADDR, &ifr) < 0) { perror("ceiling: device MAC"); return 1; }
+        uint8_t smac[6], dmac[6];
+        memcpy(smac, ifr.ifr_hwaddr.sa_data, 6);
+        struct arpreq ar;
+        memset(&ar, 0, sizeof ar);
+        struct sockaddr_in *pa = (struct sockaddr_in *)&ar.arp_pa;
+        pa->sin_family = AF_INET;
+        pa->sin_addr.s_addr = htonl(g_first);
+        snprintf(ar.arp_dev, sizeof ar.arp_dev, "%s", packet_dev);
+        if (ioctl(tx, SIOCGARP, &ar) < 0 || !(ar.arp_flags & ATF_COM)) {
+            fprintf(stderr, "ceiling: no resolved ARP entry for %s on %s (ping it first)\n", first, packet_dev);
+            return 1;
+        }
+        memcpy(dmac, ar.arp_ha.sa_data, 6);
+        memcpy(ll.sll_addr, dmac, 6);
+        int one = 1;
+        setsockopt(tx, SOL_PACKET, PACKET_QDISC_BYPASS, &one, sizeof one);
+        if (bind(tx, (struct sockaddr *)&ll, sizeof ll) < 0) { perror("ceiling: bind"); return 1; }
+        for (uint64_t i = 0; i < nbuilt; i++) {
+            memcpy(pk[i].eth, dmac, 6);
+            memcpy(pk[i].eth + 6, smac, 6);
+            pk[i].eth[12] = 0x08;
+            pk[i].eth[13] = 0x00;
+        }
+    }
     int rtcp = socket(AF_INET, SOCK_RAW, IPPROTO_TCP);
     int ricmp = socket(AF_INET, SOCK_RAW, IPPROTO_ICMP);
     if (tx < 0 || rtcp < 0 || ricmp < 0) { perror("ceiling: raw socket (need root / CAP_NET_RAW)"); return 1; }
@@ -338,9 +382,14 @@ int main(int argc, char **argv) {
                           (uint16_t)(g_sport_base + round), (uint16_t)mix32((uint32_t)j));
                 if (n > 0) break; /* earlier entries of this batch point at old packets: send them first */
             }
-            iov[n].iov_base = p->b; iov[n].iov_len = PKT_LEN;
             mm[n].msg_hdr.msg_iov = &iov[n]; mm[n].msg_hdr.msg_iovlen = 1;
-            mm[n].msg_hdr.msg_name = &sa[idx % g_hosts]; mm[n].msg_hdr.msg_namelen = sizeof sa[0];
+            if (packet_dev) {
+                iov[n].iov_base = p->eth; iov[n].iov_len = sizeof p->eth + PKT_LEN;
+                mm[n].msg_hdr.msg_name = &ll; mm[n].msg_hdr.msg_namelen = sizeof ll;
+            } else {
+                iov[n].iov_base = p->b; iov[n].iov_len = PKT_LEN;
+                mm[n].msg_hdr.msg_name = &sa[idx % g_hosts]; mm[n].msg_hdr.msg_namelen = sizeof sa[0];
+            }
             n++;
         }
         int off = 0;

@@ -76,4 +76,15 @@ final class Converters {
             throw new TypeConversionException("invalid scan type '" + value + "' (syn or ack)");
         }
     }
+
+    static final class SendPathValue implements ITypeConverter<io.synprobe.nativeio.SendPath> {
+        @Override
+        public io.synprobe.nativeio.SendPath convert(String value) {
+            try {
+                return io.synprobe.nativeio.SendPath.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
 }

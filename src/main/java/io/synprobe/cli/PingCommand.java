@@ -73,6 +73,9 @@ public final class PingCommand implements Callable<Integer> {
     @Mixin
     PacketTraceMixin packetTrace;
 
+    @Mixin
+    SendPathMixin sendPath;
+
     @Option(names = {"--connect", "-sT"}, description = "time the kernel's connect() instead of raw SYNs (no privileges needed)")
     boolean connect;
 
@@ -80,6 +83,7 @@ public final class PingCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        sendPath.apply();
         int p = port;
         if (count != null && count < 1) throw ScanCommand.usage("--count", String.valueOf(count), "at least 1");
         Duration iv = interval, to = timeout;

@@ -93,6 +93,9 @@ public final class ScanCommand implements Callable<Integer> {
     @Mixin
     PacketTraceMixin packetTrace;
 
+    @Mixin
+    SendPathMixin sendPath;
+
     @Option(names = "--resume", paramLabel = "FILE", description = "continue the interrupted scan described by FILE, appending to its output")
     Path resume;
 
@@ -108,6 +111,7 @@ public final class ScanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        sendPath.apply();
         if (resume != null) return resumeScan();
         // every piece of input is checked before a socket is opened or a packet sent
         TargetSet targets = targetOptions.resolve(network.parser());

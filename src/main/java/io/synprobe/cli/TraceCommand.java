@@ -62,8 +62,12 @@ public final class TraceCommand implements Callable<Integer> {
     @Mixin
     PacketTraceMixin packetTrace;
 
+    @Mixin
+    SendPathMixin sendPath;
+
     @Override
     public Integer call() throws Exception {
+        sendPath.apply();
         int p = port;
         if (maxHops < 1 || maxHops > 255) throw ScanCommand.usage("--max-hops", String.valueOf(maxHops), "1-255");
         if (probesPerHop < 1 || probesPerHop > TraceOptions.MAX_PROBES_PER_HOP) {

@@ -61,6 +61,21 @@ final class JnrShim implements Shim {
 
         @IgnoreError
         int sp_drop_privileges(int uid, int gid);
+
+        @IgnoreError
+        int sp_open_packet_send();
+
+        @IgnoreError
+        int sp_close_packet(int fd);
+
+        @IgnoreError
+        int sp_send_batch_packet(int fd4, int fd6, int pfd, Pointer probes, int n);
+
+        @IgnoreError
+        int sp_packet_stats(int pfd, Pointer out);
+
+        @IgnoreError
+        int sp_local_output_hooks();
     }
 
     private final LibSynprobe lib;
@@ -169,5 +184,30 @@ final class JnrShim implements Shim {
     @Override
     public int dropPrivileges(int uid, int gid) {
         return lib.sp_drop_privileges(uid, gid);
+    }
+
+    @Override
+    public int openPacketSend() {
+        return lib.sp_open_packet_send();
+    }
+
+    @Override
+    public int closePacket(int fd) {
+        return lib.sp_close_packet(fd);
+    }
+
+    @Override
+    public int sendBatchPacket(int fd4, int fd6, int pfd, NativeBuffer probes, int n) {
+        return lib.sp_send_batch_packet(fd4, fd6, pfd, p(probes), n);
+    }
+
+    @Override
+    public int packetStats(int pfd, NativeBuffer out) {
+        return lib.sp_packet_stats(pfd, p(out));
+    }
+
+    @Override
+    public int localOutputHooks() {
+        return lib.sp_local_output_hooks();
     }
 }

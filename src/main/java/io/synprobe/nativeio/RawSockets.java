@@ -18,6 +18,7 @@ public final class RawSockets implements RawLink {
     private final Shim lib = NativeLoader.lib();
     private int send4 = -1;
     private int send6 = -1;
+    private int packet = -1;
     private final int[] recvFds = new int[4];
     private int recvCount;
     private final ByteBuffer fdTable = ByteBuffer.allocateDirect(4 * 3 * 4).order(ByteOrder.nativeOrder());
@@ -38,11 +39,18 @@ public final class RawSockets implements RawLink {
      */
     public static RawSockets open(boolean ipv4, boolean ipv6, int sourcePortLo, int sourcePortHi, String netnsPath,
                                   boolean transmitTimestamps) {
+        return open(ipv4, ipv6, sourcePortLo, sourcePortHi, netnsPath, transmitTimestamps, SendPath.current());
+    }
+
+    /** @param sendPath how probes leave (see {@link SendPath}); the raw IP send sockets are opened in every case */
+    public static RawSockets open(boolean ipv4, boolean ipv6, int sourcePortLo, int sourcePortHi, String netnsPath,
+                                  boolean transmitTimestamps, SendPath sendPath) {
         RawSockets s = new RawSockets();
         try {
             NetworkNamespace.run(netnsPath, () -> {
                 if (ipv4) s.openFamily(4, sourcePortLo, sourcePortHi);
                 if (ipv6) s.openFamily(6, sourcePortLo, sourcePortHi);
+                s.openPacketPath(sendPath);
                 if (transmitTimestamps) s.enableTransmitTimestamps();
                 return null;
             });
@@ -69,8 +77,33 @@ public final class RawSockets implements RawLink {
 
     static final long TIMESTAMP_SETTLE_MS = 50;
 
+    /**
+     * AUTO keeps to the IP path where local OUTPUT/POSTROUTING policy exists: a packet socket would bypass it, and
+     * a probe the local firewall refuses must stay a send error, never turn into a "filtered" port.
+     */
+    private void openPacketPath(SendPath path) {
+        if (path == SendPath.IP) return;
+        if (path == SendPath.AUTO && lib.localOutputHooks() != 0) return;
+        int fd = lib.openPacketSend();
+        if (fd >= 0) packet = fd;
+        else if (path == SendPath.PACKET) check("opening a packet send socket", fd);
+    }
+
+    /** The path in effect: PACKET when a packet socket is open (some destinations may still go the IP way). */
+    public SendPath sendPath() {
+        return packet >= 0 ? SendPath.PACKET : SendPath.IP;
+    }
+
+    /** Probes sent so far as Ethernet frames [0] and through the raw IP sockets [1] (zeros on the IP path). */
+    public long[] packetPathCounts() {
+        if (packet < 0) return new long[2];
+        ByteBuffer b = ByteBuffer.allocateDirect(16).order(ByteOrder.nativeOrder());
+        check("reading the packet path's counters", lib.packetStats(packet, lib.wrap(b)));
+        return new long[] {b.getLong(0), b.getLong(8)};
+    }
+
     private void enableTransmitTimestamps() {
-        for (int fd : new int[] {send4, send6}) {
+        for (int fd : new int[] {send4, send6, packet}) {
             if (fd >= 0) check("enabling transmit timestamps", lib.enableTxTimestamps(fd));
         }
     }
@@ -97,7 +130,7 @@ public final class RawSockets implements RawLink {
 
     /** Marks every packet the send sockets send (SO_MARK), so nftables rules of this run can recognise them. */
     public void setMark(int mark) {
-        for (int fd : new int[] {send4, send6}) {
+        for (int fd : new int[] {send4, send6, packet}) {
             if (fd >= 0) check("setting the socket mark", lib.setMark(fd, mark));
         }
     }
@@ -105,7 +138,8 @@ public final class RawSockets implements RawLink {
     @Override
     public void send(ProbeBatch batch) {
         if (batch.size() == 0) return;
-        check("sending probes", lib.sendBatch(send4, send6, batch.nativeView(), batch.size()));
+        if (packet >= 0) check("sending probes", lib.sendBatchPacket(send4, send6, packet, batch.nativeView(), batch.size()));
+        else check("sending probes", lib.sendBatch(send4, send6, batch.nativeView(), batch.size()));
     }
 
     @Override
@@ -138,8 +172,9 @@ public final class RawSockets implements RawLink {
     public void close() {
         if (send4 >= 0) lib.close(send4);
         if (send6 >= 0) lib.close(send6);
+        if (packet >= 0) lib.closePacket(packet);
         for (int i = 0; i < recvCount; i++) lib.close(recvFds[i]);
-        send4 = send6 = -1;
+        send4 = send6 = packet = -1;
         recvCount = 0;
     }
 

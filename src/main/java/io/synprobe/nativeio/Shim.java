@@ -45,4 +45,18 @@ interface Shim {
     long nowNs();
 
     int dropPrivileges(int uid, int gid);
+
+    /** An AF_PACKET send socket (with its netlink socket and next-hop cache), in the calling thread's namespace. */
+    int openPacketSend();
+
+    int closePacket(int fd);
+
+    /** sendBatch, with probes to resolved next hops on Ethernet devices sent as frames on pfd. */
+    int sendBatchPacket(int fd4, int fd6, int pfd, NativeBuffer probes, int n);
+
+    /** out: two i64, probes sent as frames and on the IP sockets through pfd. */
+    int packetStats(int pfd, NativeBuffer out);
+
+    /** nftables base chains at OUTPUT/POSTROUTING plus legacy iptables tables in the calling thread's namespace. */
+    int localOutputHooks();
 }

@@ -62,6 +62,12 @@ final class FfmShim implements Shim {
         static final MethodHandle CRAFT = handle("sp_craft", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
         static final MethodHandle NOW_NS = handle("sp_now_ns", FunctionDescriptor.of(JAVA_LONG), CRITICAL);
         static final MethodHandle DROP = handle("sp_drop_privileges", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+        static final MethodHandle OPEN_PACKET = handle("sp_open_packet_send", FunctionDescriptor.of(JAVA_INT));
+        static final MethodHandle CLOSE_PACKET = handle("sp_close_packet", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+        static final MethodHandle SEND_BATCH_PACKET = handle("sp_send_batch_packet",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+        static final MethodHandle PACKET_STATS = handle("sp_packet_stats", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+        static final MethodHandle OUTPUT_HOOKS = handle("sp_local_output_hooks", FunctionDescriptor.of(JAVA_INT));
 
         private static MethodHandle handle(String name, FunctionDescriptor fd, Linker.Option... options) {
             MemorySegment symbol = library.find(name)
@@ -227,6 +233,51 @@ final class FfmShim implements Shim {
             return (int) H.DROP.invokeExact(uid, gid);
         } catch (Throwable t) {
             throw fail("sp_drop_privileges", t);
+        }
+    }
+
+    @Override
+    public int openPacketSend() {
+        try {
+            return (int) H.OPEN_PACKET.invokeExact();
+        } catch (Throwable t) {
+            throw fail("sp_open_packet_send", t);
+        }
+    }
+
+    @Override
+    public int closePacket(int fd) {
+        try {
+            return (int) H.CLOSE_PACKET.invokeExact(fd);
+        } catch (Throwable t) {
+            throw fail("sp_close_packet", t);
+        }
+    }
+
+    @Override
+    public int sendBatchPacket(int fd4, int fd6, int pfd, NativeBuffer probes, int n) {
+        try {
+            return (int) H.SEND_BATCH_PACKET.invokeExact(fd4, fd6, pfd, seg(probes), n);
+        } catch (Throwable t) {
+            throw fail("sp_send_batch_packet", t);
+        }
+    }
+
+    @Override
+    public int packetStats(int pfd, NativeBuffer out) {
+        try {
+            return (int) H.PACKET_STATS.invokeExact(pfd, seg(out));
+        } catch (Throwable t) {
+            throw fail("sp_packet_stats", t);
+        }
+    }
+
+    @Override
+    public int localOutputHooks() {
+        try {
+            return (int) H.OUTPUT_HOOKS.invokeExact();
+        } catch (Throwable t) {
+            throw fail("sp_local_output_hooks", t);
         }
     }
 }

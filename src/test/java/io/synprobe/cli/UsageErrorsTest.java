@@ -96,6 +96,8 @@ class UsageErrorsTest {
             "scan -iL /no/such/file -p 22 | /no/such/file",
             "scan 198.18.0.1 --exclude-file /no/such/list -p 22 | /no/such/list",
             "scan 198.18.0.1 -p 22 --bogus | --bogus",
+            "scan 198.18.0.1 -p 22 --send-path pkt | pkt",
+            "ping 198.18.0.1 -p 22 --send-path raw | raw",
             "scan -p 22 | no targets",
             "scan 198.18.0.1 --exclude 198.18.0.1 -p 22 | excluded",
             "scan 198.18.0.1 -p 22 -4 -6 | -6",

@@ -134,6 +134,11 @@ class InjectionLabTest {
     static void down() {
         for (ChildProcess p : forgers) p.close();
         if (lab != null) lab.close();
+        lab = null;
+        // static: a subclass run in the same JVM (InjectionLabPacketPathTest) starts from nothing
+        forgers.clear();
+        stats.clear();
+        arrived.clear();
     }
 
     static CollectingSink scan(String targets, String ports) throws Exception {

@@ -82,6 +82,25 @@ public final class ScanLab implements AutoCloseable {
         Shell.check("ip", "netns", "exec", target, "sysctl", "-qw", "net.ipv6.icmp.ratemask=");
         Shell.checkIn(RULES, "ip", "netns", "exec", target, "nft", "-f", "-");
         listen(OPEN);
+        if (io.synprobe.nativeio.SendPath.current() != io.synprobe.nativeio.SendPath.IP) pinNextHops();
+    }
+
+    /**
+     * On the packet path a probe to a next hop the kernel has not resolved yet goes the IP way (which resolves it):
+     * pinning the target's MAC for every address makes the frames carry the probes from the first one on.
+     */
+    private void pinNextHops() {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("link/ether ([0-9a-f:]{17})")
+                .matcher(Shell.check("ip", "-n", target, "link", "show", "dev", "veth-" + target));
+        if (!m.find()) throw new IllegalStateException("no MAC on veth-" + target);
+        StringBuilder neigh = new StringBuilder();
+        for (int i = 0; i < hosts; i++) {
+            for (String a : List.of(v4(i), v6(i))) {
+                neigh.append("neigh replace ").append(a).append(" lladdr ").append(m.group(1)).append(" dev veth-")
+                        .append(prober).append(" nud permanent\n");
+            }
+        }
+        Shell.checkIn(neigh.toString(), "ip", "-n", prober, "-batch", "-");
     }
 
     /** Starts real listeners in the target namespace (all its addresses, both families). */
