@@ -39,6 +39,8 @@ public final class HandshakeSessions implements FollowUps.Listener {
     private final List<Connection> finished = new ArrayList<>();
     private final Done done;
     private long nextToken;
+    /** Made once: a method reference made per packet would cost its bootstrap (tens of ms) on the first reply. */
+    private final HandshakeModule.Wire wire = this::send;
 
     /** @param timeoutNs how long a connection waits for a banner, and then for the server's FIN */
     public HandshakeSessions(HandshakeModule module, long timeoutNs, Done done) {
@@ -75,7 +77,7 @@ public final class HandshakeSessions implements FollowUps.Listener {
             Connection c = new Connection(probe, local, remote, match.localPort, r.srcPort, ttl, cookie, r.seq);
             c.deadlineNanos = System.nanoTime() + timeoutNs;
             open.put(probe, c);
-            module.open(c, this::send);
+            module.open(c, wire);
             collect(c);
         }
         report();
@@ -93,13 +95,13 @@ public final class HandshakeSessions implements FollowUps.Listener {
             Connection c = open.get(match.probe);
             if (match.segment) {
                 if (c != null && c.localPort == match.localPort && c.remotePort == r.srcPort) {
-                    module.segment(c, r, this::send);
+                    module.segment(c, r, wire);
                     collect(c);
                 }
                 taken = true;
             } else if (match.reason == Reason.SYN_ACK) {
                 if (c != null && c.localPort == match.localPort) {
-                    module.synAckAgain(c, this::send);
+                    module.synAckAgain(c, wire);
                 } else if (c != null || ended.contains(match.probe)) {
                     // a SYN-ACK to another attempt of a connected probe, or after its connection ended: our kernel's
                     // RST would be dropped by the guard, so we reset that half-open connection ourselves
@@ -108,7 +110,7 @@ public final class HandshakeSessions implements FollowUps.Listener {
                 taken = false;
             } else if (match.reason == Reason.RESET && (c != null || ended.contains(match.probe))) {
                 if (c != null && c.localPort == match.localPort) {
-                    module.segment(c, r, this::send);
+                    module.segment(c, r, wire);
                     collect(c);
                 }
                 taken = true;
@@ -137,7 +139,7 @@ public final class HandshakeSessions implements FollowUps.Listener {
             if (open.isEmpty()) return;
             for (Connection c : new ArrayList<>(open.values())) {
                 if (nowNanos - c.deadlineNanos < 0) continue;
-                module.timeout(c, this::send);
+                module.timeout(c, wire);
                 c.deadlineNanos = nowNanos + timeoutNs;
                 collect(c);
             }

@@ -45,7 +45,13 @@ final class GrepSink extends PerHostSink {
     /** port/state/protocol/owner/service/rpc info/version info/ */
     private String port(PortResult r) {
         return r.port() + "/" + r.state().label() + "/" + PortResult.PROTO + "//"
-                + opts.services().name(r.port()).replace('/', '|') + "///";
+                + opts.services().name(r.port()).replace('/', '|') + "//" + version(r) + "/";
+    }
+
+    /** The version field carries a banner as nmap -sV does its product: '/' as '|', and no ',' (the port separator). */
+    private static String version(PortResult r) {
+        if (r.handshake() == null || r.handshake().banner() == null) return "";
+        return "banner: " + r.handshake().banner().replace('/', '|').replace(",", "\\x2c");
     }
 
     @Override

@@ -126,6 +126,12 @@ final class XmlSink extends PerHostSink {
                 attr("name", opts.services().name(r.port()));
                 attr("method", "table");
                 attr("conf", 3);
+                if (r.handshake() != null && r.handshake().banner() != null) {
+                    // as nmap's banner script reports it, which ndiff reads and compares
+                    xml.writeEmptyElement("script");
+                    attr("id", "banner");
+                    attr("output", r.handshake().banner());
+                }
                 xml.writeEndElement();
                 xml.writeCharacters("\n");
             }
