@@ -124,14 +124,13 @@ final class XmlSink extends PerHostSink {
                 attr("reason_ttl", ttl(r));
                 xml.writeEmptyElement("service");
                 attr("name", opts.services().name(r.port()));
+                if (r.handshake() != null && r.handshake().banner() != null) {
+                    // in the service's extra info, which ndiff reads and compares (ndiff 7.93's text output fails on
+                    // a <script> result that only one side has)
+                    attr("extrainfo", "banner: " + r.handshake().banner());
+                }
                 attr("method", "table");
                 attr("conf", 3);
-                if (r.handshake() != null && r.handshake().banner() != null) {
-                    // as nmap's banner script reports it, which ndiff reads and compares
-                    xml.writeEmptyElement("script");
-                    attr("id", "banner");
-                    attr("output", r.handshake().banner());
-                }
                 xml.writeEndElement();
                 xml.writeCharacters("\n");
             }

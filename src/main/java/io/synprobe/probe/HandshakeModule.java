@@ -195,7 +195,7 @@ public final class HandshakeModule implements ProbeModule {
             if (ok) c.established = true;
             else finish(c, "ack-not-sent");
         } else if (step == STEP_LAST && c.state == State.CLOSING) {
-            finish(c, c.close);
+            finish(c, ok ? c.close : c.close + "-not-sent");
         }
     }
 
