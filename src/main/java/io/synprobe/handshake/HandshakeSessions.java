@@ -9,7 +9,6 @@ import io.synprobe.result.Reason;
 import io.synprobe.runtime.FollowUps;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -35,7 +34,14 @@ public final class HandshakeSessions implements FollowUps.Listener {
     private final FollowUps followUps = new FollowUps(QUEUE, this);
     private final Map<Long, Connection> open = new HashMap<>();
     private final Map<Long, Connection> byToken = new HashMap<>();
-    private final Set<Long> ended = new HashSet<>();
+    /** Probes whose connection ended (the most recent ones: a ping may run for days). */
+    private final Set<Long> ended = java.util.Collections.newSetFromMap(new java.util.LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
+            return size() > ENDED_KEPT;
+        }
+    });
+    private static final int ENDED_KEPT = 1 << 16;
     private final List<Connection> finished = new ArrayList<>();
     private final List<Connection> due = new ArrayList<>();
     private final Done done;

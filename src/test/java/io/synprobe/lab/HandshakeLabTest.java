@@ -230,6 +230,25 @@ class HandshakeLabTest {
     }
 
     @Test
+    void aKilledRunsGuardIsRemovedByTheNextRun(@TempDir Path dir) throws Exception {
+        String before = ruleset();
+        String table;
+        try (ChildProcess run = ChildProcess.start(synprobe("ping", V4, "-p", Integer.toString(GREET), "-c", "1000",
+                "-i", "50ms", "--handshake", "full", "--netns", lab.proberNetns()))) {
+            run.awaitLine(l -> l.startsWith("seq=1 "), Duration.ofSeconds(60), "the second probe's line");
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("table inet (synprobe_" + run.pid() + "_[0-9a-f]{8})")
+                    .matcher(ruleset());
+            assertTrue(m.find(), ruleset());
+            table = m.group(1);
+            run.kill();
+        }
+        assertTrue(ruleset().contains(table), "kill -9 leaves the table behind");
+        assertEquals(0, Main.execute("ping", V4, "-p", Integer.toString(GREET), "-c", "1", "--handshake", "full",
+                "--netns", lab.proberNetns(), "--output", dir.resolve("next.txt").toString()));
+        assertEquals(before, ruleset(), "the next run removed the dead run's table, and its own");
+    }
+
+    @Test
     void withoutNetAdminItSaysSoExits3AndSendsNothing(@TempDir Path dir) throws Exception {
         String before = ruleset();
         List<String> noAdmin = new ArrayList<>(List.of("setpriv", "--bounding-set=-net_admin"));
