@@ -26,6 +26,7 @@ public final class HandshakeSessions implements FollowUps.Listener {
         void finished(long probe, Handshake outcome) throws Exception;
     }
 
+    /** Packets per batch of the follow-up queue (it grows by batches when a burst of SYN-ACKs needs more). */
     private static final int QUEUE = 256;
     private static final long MASK32 = 0xffffffffL;
 

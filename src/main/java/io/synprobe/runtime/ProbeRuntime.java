@@ -153,13 +153,15 @@ public final class ProbeRuntime {
 
     /** What the receiver queued in answer to replies goes out before new probes; it is not rate-limited. */
     private void sendFollowUps() {
-        ProbeBatch b = followUps.take();
-        int n = b.size();
-        if (n == 0) return;
-        link.send(b);
-        for (int i = 0; i < n; i++) {
-            if (observer != null) observer.sent(b, i);
-            followUps.sent(i, b.sendTimestamp(i));
+        while (true) {
+            ProbeBatch b = followUps.take();
+            int n = b.size();
+            if (n == 0) return;
+            link.send(b);
+            for (int i = 0; i < n; i++) {
+                if (observer != null) observer.sent(b, i);
+                followUps.sent(i, b.sendTimestamp(i));
+            }
         }
     }
 

@@ -114,6 +114,23 @@ class RuntimeHandshakeTest {
     }
 
     @Test
+    void thousandsOfConnectionsAtOnceAreEachCompletedAndClosed() throws Exception {
+        FakeLink link = new FakeLink(p -> p.flags() == SYN
+                ? Answer.of(from(p).flags(SYN | ACK).seq(SERVER_ISN).ack(p.seq() + 1).build()) : Answer.none());
+        RuntimeScanTest.Collect c = new RuntimeScanTest.Collect();
+        ScanEngine engine = new ScanEngine(RuntimeScanTest.options("1-1000").retries(0).build());
+        engine.handshake(new HandshakeModule(HandshakeModule.Close.RST, false, 256), TimeUnit.MILLISECONDS.toNanos(300));
+        engine.run(link, () -> c, RuntimeScanTest.info());
+        assertEquals(3000, c.byPort.size());
+        assertTrue(c.byPort.values().stream().allMatch(r -> new Handshake(true, null, "rst").equals(r.handshake())),
+                c.byPort.values().stream().filter(r -> !r.handshake().established()).findFirst().toString());
+        List<FakeLink.Probe> sent = link.sent();
+        assertEquals(3000, sent.stream().filter(p -> p.flags() == ACK).count());
+        assertEquals(3000, sent.stream().filter(p -> p.flags() == RST).count());
+        assertEquals(9000, sent.size());
+    }
+
+    @Test
     void aPingClosesWithAFinExchange() throws Exception {
         FakeLink link = new FakeLink(p -> {
             if (p.flags() == SYN) return Answer.of(from(p).flags(SYN | ACK).seq(SERVER_ISN).ack(p.seq() + 1).build());
