@@ -48,10 +48,13 @@ final class GrepSink extends PerHostSink {
                 + opts.services().name(r.port()).replace('/', '|') + "//" + version(r) + "/";
     }
 
-    /** The version field carries a banner as nmap -sV does its product: '/' as '|', and no ',' (the port separator). */
+    /**
+     * The version field says a connection was made (and carries its banner) as nmap -sV does its product: '/' as
+     * '|', and no ',' (the port separator).
+     */
     private static String version(PortResult r) {
-        if (r.handshake() == null || r.handshake().banner() == null) return "";
-        return "banner: " + r.handshake().banner().replace('/', '|').replace(",", "\\x2c");
+        String info = HandshakeFields.versionInfo(r.handshake());
+        return info == null ? "" : info.replace('/', '|').replace(",", "\\x2c");
     }
 
     @Override

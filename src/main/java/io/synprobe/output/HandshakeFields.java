@@ -32,6 +32,15 @@ final class HandshakeFields {
         return row;
     }
 
+    /**
+     * For the version-like fields of nmap's formats (XML extrainfo, grepable version): "established", with
+     * "; banner: ..." when one came; null when no connection was made.
+     */
+    static String versionInfo(Handshake h) {
+        if (h == null || !h.established()) return null;
+        return h.banner() == null ? "established" : "established; banner: " + h.banner();
+    }
+
     /** For a line people read: " established (closed rst) banner: SSH-2.0-x\r\n", or "" when there is nothing. */
     static String text(Handshake h) {
         if (h == null) return "";

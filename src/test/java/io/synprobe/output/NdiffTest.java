@@ -159,7 +159,8 @@ class NdiffTest {
     }
 
     /**
-     * A full handshake's banner goes into the service's extra info ({@code <service ... extrainfo="banner: ...">}):
+     * A full handshake's outcome goes into the service's extra info
+     * ({@code <service ... extrainfo="established; banner: ...">}):
      * ndiff still reads the file, finds nothing between two such files, and shows the banner as the one difference
      * from nmap's file without it.
      */
@@ -178,7 +179,7 @@ class NdiffTest {
         Result diff = ndiff(NMAP_LISTED, render(withBanner, "20-30,79-83"));
         assertEquals(1, diff.exit(), diff.output());
         assertTrue(diff.output().contains("-22/tcp open  ssh") && diff.output().contains(
-                "+22/tcp open  ssh     (banner: SSH-2.0-synprobe_lab_1.0\\r\\n)"), diff.output());
+                "+22/tcp open  ssh     (established; banner: SSH-2.0-synprobe_lab_1.0\\r\\n)"), diff.output());
         assertEquals(0, ndiff(NMAP_LISTED, render(plain, "20-30,79-83")).exit(), "without the banner: no difference");
     }
 
