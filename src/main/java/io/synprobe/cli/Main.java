@@ -49,7 +49,9 @@ public final class Main implements Runnable {
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             PrintWriter err = commandLine.getErr();
             int code = exitCode(ex);
-            String message = code == ExitCodes.PRIVILEGES
+            String message = ex instanceof io.synprobe.handshake.LocalRstGuard.NotPermittedException
+                    ? ex.getMessage()
+                    : code == ExitCodes.PRIVILEGES
                     ? Privileges.hint("synprobe " + commandLine.getCommandName())
                     : ex.getMessage();
             err.println(prefix(commandLine) + message);
@@ -67,6 +69,7 @@ public final class Main implements Runnable {
 
     static int exitCode(Throwable ex) {
         if (ex instanceof UsageException) return ExitCodes.USAGE;
+        if (ex instanceof io.synprobe.handshake.LocalRstGuard.NotPermittedException) return ExitCodes.PRIVILEGES;
         if (ex instanceof NativeException ne && ne.isPermissionDenied()) return ExitCodes.PRIVILEGES;
         if (ex instanceof UnsatisfiedLinkError || ex instanceof IllegalStateException) return ExitCodes.ERROR;
         if (ex instanceof IllegalArgumentException) return ExitCodes.USAGE;

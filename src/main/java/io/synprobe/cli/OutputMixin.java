@@ -68,8 +68,11 @@ public final class OutputMixin {
         onlyStates();
     }
 
+    /** The results come from a full handshake (set by the command before it opens the output). */
+    boolean handshake;
+
     OutputOptions options() {
-        return OutputOptions.only(onlyStates()).withShowDown(showDown);
+        return OutputOptions.only(onlyStates()).withShowDown(showDown).withHandshake(handshake);
     }
 
     /** The stream the results go to, once {@link #open} has made it. */

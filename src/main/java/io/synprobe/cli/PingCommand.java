@@ -1,5 +1,6 @@
 package io.synprobe.cli;
 
+import io.synprobe.handshake.LocalRstGuard;
 import io.synprobe.target.Durations;
 import io.synprobe.output.ResultKind;
 import io.synprobe.ping.ConnectPinger;
@@ -79,6 +80,9 @@ public final class PingCommand implements Callable<Integer> {
     @Option(names = {"--connect", "-sT"}, description = "time the kernel's connect() instead of raw SYNs (no privileges needed)")
     boolean connect;
 
+    @Mixin
+    HandshakeMixin handshake;
+
 
 
     @Override
@@ -91,6 +95,8 @@ public final class PingCommand implements Callable<Integer> {
         if (to.isZero()) throw ScanCommand.usage("--timeout", "0", "more than 0");
         if (ttl < 1 || ttl > 255) throw ScanCommand.usage("--ttl", String.valueOf(ttl), "1-255");
         output.validate(ResultKind.PING);
+        io.synprobe.probe.HandshakeModule full = handshake.module();
+        if (full != null && connect) throw new UsageException("--handshake full crafts its own packets: not with --connect");
         TargetParser parser = network.parser();
         Set<InetAddress> addresses = new LinkedHashSet<>();
         for (String t : targets) {
@@ -109,9 +115,15 @@ public final class PingCommand implements Callable<Integer> {
             }
         }
         PingEngine engine = new PingEngine(options);
-        // the raw sockets first, then root is given up (under sudo), then the output file is made
-        try (Interrupts i = Interrupts.onInterrupt(engine::requestStop); RawLink link = PingEngine.openLink(options)) {
-            SudoDrop.afterSocketsOpen(nsPath);
+        if (full != null) engine.handshake(full);
+        // the guard before anything is opened (without CAP_NET_ADMIN nothing is sent); the raw sockets, then root is
+        // given up (under sudo, and not with the guard, which needs root to be removed), then the output file is made
+        try (Interrupts i = Interrupts.onInterrupt(engine::requestStop);
+             LocalRstGuard guard = full == null ? null
+                     : HandshakeMixin.guard(nsPath, engine.firstLocalPort(), engine.lastLocalPort(), engine.targets());
+             RawLink link = PingEngine.openLink(options)) {
+            if (guard != null) HandshakeMixin.mark(link, guard);
+            else SudoDrop.afterSocketsOpen(nsPath);
             try (OutputStream out = output.open()) {
                 engine.observe(packetTrace.observer(output.jsonl() ? () -> out : null));
                 boolean all = engine.run(link, listener(out));

@@ -85,6 +85,17 @@ public final class ScanCommand implements Callable<Integer> {
     boolean connect;
 
     @Mixin
+    HandshakeMixin handshake;
+
+    @Option(names = "--handshake-timeout", paramLabel = "TIME", defaultValue = "1s", converter = Converters.DurationValue.class,
+            description = "with --handshake full: how long a connection waits for a banner, and for the server's FIN"
+                    + " (default: ${DEFAULT-VALUE})")
+    Duration handshakeTimeout;
+
+    /** A full handshake keeps state per connection: for small scans only. */
+    static final long MAX_HANDSHAKE_PROBES = 4096;
+
+    @Mixin
     NetworkMixin network;
 
     @Mixin
@@ -128,6 +139,17 @@ public final class ScanCommand implements Callable<Integer> {
         }
         if (connect && !scanType.equals("syn")) throw new UsageException("--scan-type " + scanType + " needs raw packets, not --connect");
         if (resumePoint != null && connect) throw new UsageException("--resume works for raw SYN scans, not --connect");
+        io.synprobe.probe.HandshakeModule full = handshake.module();
+        if (full != null) {
+            if (connect) throw new UsageException("--handshake full crafts its own packets: not with --connect");
+            if (!scanType.equals("syn")) throw new UsageException("--handshake full starts with a SYN: not with --scan-type " + scanType);
+            long n = targets.size() * (long) ports.size();
+            if (n > MAX_HANDSHAKE_PROBES) {
+                throw new UsageException("--handshake full is for small scans: " + n + " probes (addresses x ports) is more than "
+                        + MAX_HANDSHAKE_PROBES);
+            }
+            if (handshakeTimeout.isZero()) throw usage("--handshake-timeout", "0", "more than 0");
+        }
         String nsPath = network.netnsPath();
 
         long theSeed = seed != null ? seed : new java.security.SecureRandom().nextLong() & Long.MAX_VALUE;
@@ -138,7 +160,9 @@ public final class ScanCommand implements Callable<Integer> {
         ScanInfo info = new ScanInfo(commandLine(), Instant.now(), targets.size(), ports.size(), ports.spec(),
                 connect ? "connect" : scanType, VersionProvider.version(), theSeed, sh.index() + 1, sh.count(),
                 targets.digest());
+        output.handshake = full != null;
         ScanEngine syn = connect ? null : new ScanEngine(opts);
+        if (syn != null && full != null) syn.handshake(full, handshakeTimeout.toNanos());
         if (syn != null && resumePoint != null) syn.resumeFrom(resumePoint);
         if (syn != null) syn.observe(packetTrace.observer(output.jsonl() ? output::stream : null));
         ScanSummary summary = connect ? scan(new ConnectScanner(opts), info) : scan(syn, opts, info);
@@ -176,8 +200,14 @@ public final class ScanCommand implements Callable<Integer> {
 
     /** Opens the raw sockets, then gives up root (under sudo), then opens the output: in that order. */
     private ScanSummary scan(ScanEngine engine, ScanOptions opts, ScanInfo info) throws Exception {
-        try (Interrupts i = Interrupts.onInterrupt(engine::requestStop); RawLink link = ScanEngine.openLink(opts)) {
-            SudoDrop.afterSocketsOpen(opts.netnsPath());
+        // with a full handshake the guard comes first (without CAP_NET_ADMIN nothing is opened or sent), and root is
+        // kept under sudo: removing the guard at the end needs it
+        try (Interrupts i = Interrupts.onInterrupt(engine::requestStop);
+             io.synprobe.handshake.LocalRstGuard guard = !handshake.full() ? null
+                     : HandshakeMixin.guard(opts.netnsPath(), engine.firstLocalPort(), engine.lastLocalPort(), addresses(opts));
+             RawLink link = ScanEngine.openLink(opts)) {
+            if (guard != null) HandshakeMixin.mark(link, guard);
+            else SudoDrop.afterSocketsOpen(opts.netnsPath());
             Progress progress = output.quiet ? null : Progress.start(engine);
             try {
                 return engine.run(link, output::open, info);
@@ -185,6 +215,12 @@ public final class ScanCommand implements Callable<Integer> {
                 if (progress != null) progress.stop();
             }
         }
+    }
+
+    private static List<java.net.InetAddress> addresses(ScanOptions opts) {
+        List<java.net.InetAddress> out = new ArrayList<>();
+        for (long h = 0; h < opts.targets().size(); h++) out.add(opts.targets().addressAt(h));
+        return out;
     }
 
     /** Re-runs the saved command line, from where it stopped, appending to its output. */

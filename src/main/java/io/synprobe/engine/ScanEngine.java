@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ScanEngine implements Scanner {
     private final ScanOptions opt;
-    private final ProbeModule module;
+    private ProbeModule module;
+    private long handshakeTimeoutNs;
     private final int sportBase;
     private ResumePoint resumeFrom;
     private ResumePoint stoppedAt;
@@ -41,6 +42,24 @@ public final class ScanEngine implements Scanner {
         MemoryBudget.check(n, Runtime.getRuntime().maxMemory()); // state is kept for every probe, shard or not
         this.module = ProbeModule.named(options.scanType());
         this.sportBase = SourcePorts.base(options.sourcePort(), options.retries() + 1);
+    }
+
+    /**
+     * Completes the connection of every SYN-ACK (--handshake full) with this module; each connection waits up to
+     * timeoutNs for a banner and for the FIN exchange. The caller keeps our kernel's RSTs off the wire (a
+     * LocalRstGuard over {@link #firstLocalPort()}..{@link #lastLocalPort()} and the targets) and marks the link.
+     */
+    public void handshake(io.synprobe.probe.HandshakeModule m, long timeoutNs) {
+        this.module = m;
+        this.handshakeTimeoutNs = timeoutNs;
+    }
+
+    public int firstLocalPort() {
+        return sportBase;
+    }
+
+    public int lastLocalPort() {
+        return sportBase + opt.retries();
     }
 
     /** Continue an interrupted scan (same targets, ports, seed and shard) instead of starting afresh. */
@@ -113,6 +132,12 @@ public final class ScanEngine implements Scanner {
             });
             ScanSchedule s = new ScanSchedule(opt, sportBase, out, resumeFrom,
                     new SourceCache(new Routes(opt.netnsPath())), start, startRealtime);
+            HandshakeScan hs = null;
+            if (module instanceof io.synprobe.probe.HandshakeModule full) {
+                hs = new HandshakeScan(full, handshakeTimeoutNs, out, opt.ttl());
+                s.handshake = hs;
+                out.handshakes = hs::outcome;
+            }
             ProbeRuntime rt = new ProbeRuntime(link, module, s, observer);
             this.output = out;
             this.schedule = s;
@@ -122,7 +147,8 @@ public final class ScanEngine implements Scanner {
             ProbeRuntime.Tally t = rt.run();
             stoppedAt = s.stoppedAt();
             ScanSummary summary = new ScanSummary(Instant.now(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos),
-                    opt.targets().size(), out.hostsUp(), t.sent(), s.retransmits, t.matched() - s.duplicates,
+                    opt.targets().size(), out.hostsUp(), t.sent(), s.retransmits,
+                    t.matched() - s.duplicates - (hs == null ? 0 : hs.absorbed()),
                     t.ignored() + s.duplicates, out.open, out.closed, out.filtered, rt.stopRequested(), t.sendErrors(),
                     t.firstSendError(), out.unfiltered);
             sink.end(summary);

@@ -26,6 +26,8 @@ final class ScanOutput implements Runnable {
     private volatile boolean done;
     private volatile Throwable failure;
     volatile long finished;
+    /** With --handshake full: what came of each result's connection. */
+    java.util.function.LongFunction<io.synprobe.result.Handshake> handshakes;
     long open, closed, filtered, unfiltered;
 
     ScanOutput(ResultSink sink, TargetSet targets, PortList ports, Consumer<Throwable> onFailure) {
@@ -95,7 +97,8 @@ final class ScanOutput implements Runnable {
         long rtt = ResultQueue.rttUs(packed);
         try {
             sink.accept(new PortResult(targets.addressAt(host), ports.port((int) (probe % portCount)), reason.state(),
-                    reason, ResultQueue.ttl(packed), sendError ? -1 : rtt, sendError ? Errno.name((int) rtt) : null));
+                    reason, ResultQueue.ttl(packed), sendError ? -1 : rtt, sendError ? Errno.name((int) rtt) : null,
+                    handshakes == null ? null : handshakes.apply(probe)));
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

@@ -41,6 +41,8 @@ final class ScanSchedule implements Schedule {
     volatile long retransmits;
     volatile long duplicates;
     private ResumePoint stoppedAt;
+    /** With --handshake full (set before the run): the connections the SYN-ACKs open. */
+    HandshakeScan handshake;
 
     ScanSchedule(ScanOptions opt, int sportBase, ScanOutput output, ResumePoint resumeFrom, SourceCache sources,
                  long startNanos, long startRealtimeNs) {
@@ -107,7 +109,8 @@ final class ScanSchedule implements Schedule {
     // ------------------------------------------------------------------------------------------ sender thread
 
     @Override
-    public long fill(Outbox out, long now, long drainedUpTo, boolean stopping) {
+    public long fill(Outbox out, long now, long drainedUpTo, boolean stopping) throws Exception {
+        if (handshake != null) handshake.tick(now, stopping);
         if (stopping) exhausted = true;
         while (!ring.isEmpty() && !out.isFull()) {
             long probe = ring.headIndex();
@@ -141,7 +144,7 @@ final class ScanSchedule implements Schedule {
             add(out, probe, 0);
         }
         if (out.size() > 0) return 0;
-        if (exhausted && ring.isEmpty()) return NOTHING_LEFT;
+        if (exhausted && ring.isEmpty() && (handshake == null || handshake.idle())) return NOTHING_LEFT;
         return ring.isEmpty() ? 1_000_000 : 200_000;
     }
 
@@ -185,7 +188,13 @@ final class ScanSchedule implements Schedule {
     }
 
     @Override
-    public void end(boolean stopped) throws InterruptedException {
+    public io.synprobe.runtime.FollowUps followUps() {
+        return handshake == null ? null : handshake.followUps();
+    }
+
+    @Override
+    public void end(boolean stopped) throws Exception {
+        if (handshake != null) handshake.abandon();
         if (stopped) {
             while (!ring.isEmpty()) {
                 long probe = ring.headIndex();
@@ -208,7 +217,8 @@ final class ScanSchedule implements Schedule {
     }
 
     @Override
-    public void answered(Classifier match, DecodedReply r, long recvRealtimeNs) {
+    public void answered(Classifier match, DecodedReply r, long recvRealtimeNs) throws Exception {
+        if (handshake != null && handshake.absorbs(match, r)) return;
         long probe = match.probe;
         int before = states.finish(probe);
         if (before < 0) { // a duplicate, or it already timed out: the first answer stands
@@ -221,6 +231,7 @@ final class ScanSchedule implements Schedule {
             rttUs = ProbeStates.elapsedUs(ProbeStates.timeUs(before), recvUs);
             rtt.update(slot(probe / portCount), rttUs);
         }
-        output.put(probe, ResultQueue.pack(match.reason.ordinal(), r.ttl, rttUs));
+        long packed = ResultQueue.pack(match.reason.ordinal(), r.ttl, rttUs);
+        if (handshake == null || !handshake.opens(probe, match, r, packed)) output.put(probe, packed);
     }
 }

@@ -16,7 +16,7 @@ final class CsvSink implements ResultSink {
     private final OutputOptions opts;
 
     CsvSink(OutputStream out, OutputOptions opts) {
-        this.out = new CsvRows(out, COLUMNS);
+        this.out = new CsvRows(out, opts.handshake() ? HandshakeFields.csvColumns(COLUMNS) : COLUMNS);
         this.opts = opts;
     }
 
@@ -28,8 +28,9 @@ final class CsvSink implements ResultSink {
     @Override
     public void accept(PortResult r) throws IOException {
         if (!opts.shows(r.state())) return;
-        out.row(Addresses.text(r.ip()), r.port(), PortResult.PROTO, r.state().label(), r.reason().label(),
-                r.hasTtl() ? r.ttl() : null, r.hasRtt() ? r.rttUs() : null);
+        Object[] row = {Addresses.text(r.ip()), r.port(), PortResult.PROTO, r.state().label(), r.reason().label(),
+                r.hasTtl() ? r.ttl() : null, r.hasRtt() ? r.rttUs() : null};
+        out.row(opts.handshake() ? HandshakeFields.csvRow(row, r.handshake()) : row);
     }
 
     @Override

@@ -45,7 +45,16 @@ final class GrepSink extends PerHostSink {
     /** port/state/protocol/owner/service/rpc info/version info/ */
     private String port(PortResult r) {
         return r.port() + "/" + r.state().label() + "/" + PortResult.PROTO + "//"
-                + opts.services().name(r.port()).replace('/', '|') + "///";
+                + opts.services().name(r.port()).replace('/', '|') + "//" + version(r) + "/";
+    }
+
+    /**
+     * The version field says a connection was made (and carries its banner) as nmap -sV does its product: '/' as
+     * '|', and no ',' (the port separator).
+     */
+    private static String version(PortResult r) {
+        String info = HandshakeFields.versionInfo(r.handshake());
+        return info == null ? "" : info.replace('/', '|').replace(",", "\\x2c");
     }
 
     @Override

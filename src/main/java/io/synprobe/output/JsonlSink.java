@@ -54,6 +54,7 @@ final class JsonlSink implements ResultSink {
             JsonLines.optional(j, "ttl", r.ttl());
             JsonLines.optional(j, "rtt_us", r.rttUs());
             if (r.error() != null) j.writeStringField("error", r.error());
+            if (r.handshake() != null) HandshakeFields.json(j, r.handshake());
         });
     }
 

@@ -14,15 +14,25 @@ import java.util.Set;
  * @param showDown the per-host formats also list the hosts that never answered, one line each, as soon as known
  * @param continued the output continues an earlier part of the same run (a resumed scan appending to its file), so
  *                 headers already written are not written again
+ * @param handshake the results come from a full handshake (--handshake full): CSV has established and banner columns
  */
-public record OutputOptions(Set<PortState> only, ServiceNames services, boolean showDown, boolean continued) {
+public record OutputOptions(Set<PortState> only, ServiceNames services, boolean showDown, boolean continued,
+                            boolean handshake) {
     public OutputOptions {
         only = only == null || only.isEmpty() ? EnumSet.allOf(PortState.class) : EnumSet.copyOf(only);
         services = services == null ? ServiceNames.system() : services;
     }
 
+    public OutputOptions(Set<PortState> only, ServiceNames services, boolean showDown, boolean continued) {
+        this(only, services, showDown, continued, false);
+    }
+
     public OutputOptions(Set<PortState> only, ServiceNames services) {
         this(only, services, false, false);
+    }
+
+    public OutputOptions withHandshake(boolean full) {
+        return new OutputOptions(only, services, showDown, continued, full);
     }
 
     public static OutputOptions defaults() {
@@ -34,11 +44,11 @@ public record OutputOptions(Set<PortState> only, ServiceNames services, boolean 
     }
 
     public OutputOptions withShowDown(boolean show) {
-        return new OutputOptions(only, services, show, continued);
+        return new OutputOptions(only, services, show, continued, handshake);
     }
 
     public OutputOptions continuing(boolean appending) {
-        return new OutputOptions(only, services, showDown, appending);
+        return new OutputOptions(only, services, showDown, appending, handshake);
     }
 
     /** Parses a comma-separated list such as {@code open,closed}. */

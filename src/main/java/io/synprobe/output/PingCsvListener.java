@@ -17,22 +17,24 @@ final class PingCsvListener implements PingListener {
     static final List<String> COLUMNS = List.of("ip", "port", "seq", "event", "state", "reason", "flags", "rtt_us",
             "ttl", "window");
 
-    private final CsvRows out;
-    private boolean started;
+    private final OutputStream stream;
+    private CsvRows out;
 
     PingCsvListener(OutputStream out, OutputOptions opts) {
-        this.out = new CsvRows(out, COLUMNS);
+        this.stream = out;
     }
 
     @Override
     public void event(PingEvent e) throws IOException {
-        if (!started) {
+        if (out == null) {
+            // a full-handshake run (every event says so) has two more columns
+            out = new CsvRows(stream, e.handshake() == null ? COLUMNS : HandshakeFields.csvColumns(COLUMNS));
             out.header();
-            started = true;
         }
-        out.row(Addresses.text(e.ip()), e.port(), e.seq(), e.type().name().toLowerCase(Locale.ROOT), e.state().label(),
+        Object[] row = {Addresses.text(e.ip()), e.port(), e.seq(), e.type().name().toLowerCase(Locale.ROOT), e.state().label(),
                 e.reason().label(), e.flags(), absentIfNegative(e.rttUs()), absentIfNegative(e.ttl()),
-                absentIfNegative(e.window()));
+                absentIfNegative(e.window())};
+        out.row(e.handshake() == null ? row : HandshakeFields.csvRow(row, e.handshake()));
     }
 
     @Override

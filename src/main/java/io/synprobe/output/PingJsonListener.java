@@ -31,6 +31,7 @@ final class PingJsonListener implements PingListener {
             j.writeBooleanField("dup", e.type() == PingEvent.Type.DUP);
             j.writeBooleanField("timeout", e.type() == PingEvent.Type.TIMEOUT);
             j.writeBooleanField("send_error", e.type() == PingEvent.Type.SEND_ERROR);
+            if (e.handshake() != null) HandshakeFields.json(j, e.handshake());
         });
     }
 

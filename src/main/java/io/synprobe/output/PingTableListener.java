@@ -20,8 +20,9 @@ final class PingTableListener implements PingListener {
         String target = Addresses.text(e.ip()) + ":" + e.port();
         String line = switch (e.type()) {
             case TIMEOUT -> String.format(Locale.ROOT, "seq=%d %s timeout%n", e.seq(), target);
-            case REPLY -> String.format(Locale.ROOT, "seq=%d %s flags=%s %s ttl=%d%s rtt=%s ms%n", e.seq(), target,
-                    e.flags(), e.state().label(), e.ttl(), e.window() >= 0 ? " win=" + e.window() : "", ms(e.rttUs()));
+            case REPLY -> String.format(Locale.ROOT, "seq=%d %s flags=%s %s ttl=%d%s rtt=%s ms%s%n", e.seq(), target,
+                    e.flags(), e.state().label(), e.ttl(), e.window() >= 0 ? " win=" + e.window() : "", ms(e.rttUs()),
+                    HandshakeFields.text(e.handshake()));
             case LATE -> String.format(Locale.ROOT, "seq=%d %s flags=%s late ttl=%d rtt=%s ms (after the timeout: not counted)%n",
                     e.seq(), target, e.flags(), e.ttl(), ms(e.rttUs()));
             case DUP -> String.format(Locale.ROOT, "seq=%d %s flags=%s dup ttl=%d after %s ms (repeated reply: not counted)%n",

@@ -80,23 +80,39 @@ final class TableSink extends PerHostSink {
     }
 
     private void appendTable(StringBuilder s, List<PortResult> results) {
+        boolean handshake = results.stream().anyMatch(r -> r.handshake() != null);
+        List<String> headings = new ArrayList<>(HEADINGS);
+        if (handshake) headings.add("CONNECTION");
         List<List<String>> rows = new ArrayList<>(results.size() + 1);
-        rows.add(HEADINGS);
+        rows.add(headings);
         for (PortResult r : results) {
-            rows.add(List.of(r.port() + "/" + PortResult.PROTO, r.state().label(), opts.services().name(r.port()),
-                    r.reason().label(), r.hasTtl() ? Integer.toString(r.ttl()) : ABSENT,
+            List<String> row = new ArrayList<>(List.of(r.port() + "/" + PortResult.PROTO, r.state().label(),
+                    opts.services().name(r.port()), r.reason().label(), r.hasTtl() ? Integer.toString(r.ttl()) : ABSENT,
                     r.hasRtt() ? millis(r.rttUs()) : ABSENT));
+            if (handshake) row.add(connection(r));
+            rows.add(row);
         }
-        int[] widths = new int[HEADINGS.size()];
+        int[] widths = new int[headings.size()];
         for (List<String> row : rows) {
             for (int c = 0; c < widths.length; c++) widths[c] = Math.max(widths[c], row.get(c).length());
         }
-        for (List<String> row : rows) {
+        for (int i = 0; i < rows.size(); i++) {
+            List<String> row = rows.get(i);
             for (int c = 0; c < widths.length - 1; c++) {
                 s.append(row.get(c)).append(" ".repeat(widths[c] - row.get(c).length() + 1));
             }
             s.append(row.get(widths.length - 1)).append('\n');
+            // nmap's way of showing what its banner script read, under the port's line
+            PortResult r = i == 0 ? null : results.get(i - 1);
+            if (r != null && r.handshake() != null && r.handshake().banner() != null) {
+                s.append("|_banner: ").append(r.handshake().banner()).append('\n');
+            }
         }
+    }
+
+    private static String connection(PortResult r) {
+        if (r.handshake() == null || !r.handshake().established()) return ABSENT;
+        return "established, " + r.handshake().close();
     }
 
     private static String millis(long us) {

@@ -124,6 +124,12 @@ final class XmlSink extends PerHostSink {
                 attr("reason_ttl", ttl(r));
                 xml.writeEmptyElement("service");
                 attr("name", opts.services().name(r.port()));
+                String connection = HandshakeFields.versionInfo(r.handshake());
+                if (connection != null) {
+                    // in the service's extra info, which ndiff reads and compares (ndiff 7.93's text output fails on
+                    // a <script> result that only one side has)
+                    attr("extrainfo", connection);
+                }
                 attr("method", "table");
                 attr("conf", 3);
                 xml.writeEndElement();

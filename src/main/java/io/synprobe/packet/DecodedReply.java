@@ -20,6 +20,10 @@ public final class DecodedReply {
     // TCP reply
     public int srcPort, dstPort, flags, window;
     public long seq, ack;
+    /** The TCP payload (a banner): where it starts in {@link #buffer} and how many bytes it has (0: none). */
+    public int payloadOffset, payloadLength;
+    /** The buffer the last packet was decoded from (not copied). */
+    public ByteBuffer buffer;
     // ICMP error: type/code as sent, and the TCP probe it quotes
     public int icmpType, icmpCode;
     public long quotedSrcHi, quotedSrcLo, quotedDstHi, quotedDstLo;
@@ -36,6 +40,9 @@ public final class DecodedReply {
     public Kind decode(ByteBuffer b, int off, int len, int wireLen) {
         kind = Kind.INVALID;
         invalidWhy = null;
+        buffer = b;
+        payloadOffset = 0;
+        payloadLength = 0;
         if (off < 0 || len < 1 || len > b.limit() - off) return invalid("bounds"); // no int overflow
         int version = (b.get(off) & 0xff) >>> 4;
         if (version == 4) return decode4(b, off, len, wireLen);
@@ -139,6 +146,8 @@ public final class DecodedReply {
         ack = b.getInt(p + 8) & 0xffffffffL;
         flags = b.get(p + 13) & 0xff;
         window = b.getShort(p + 14) & 0xffff;
+        payloadOffset = p + dataOff;
+        payloadLength = len - dataOff;
         return true;
     }
 
@@ -190,6 +199,17 @@ public final class DecodedReply {
 
     public boolean isRst() {
         return (flags & RST) != 0;
+    }
+
+    public boolean isFin() {
+        return (flags & FIN) != 0;
+    }
+
+    /** Copies up to max bytes of the TCP payload into out; returns how many. */
+    public int copyPayload(byte[] out, int max) {
+        int n = Math.min(Math.min(payloadLength, max), out.length);
+        if (n > 0) buffer.get(payloadOffset, out, 0, n);
+        return n;
     }
 
     public boolean isBareSyn() {

@@ -3,6 +3,7 @@ package io.synprobe.ping;
 import io.synprobe.nativeio.RawLink;
 import io.synprobe.nativeio.RawSockets;
 import io.synprobe.nativeio.Routes;
+import io.synprobe.probe.HandshakeModule;
 import io.synprobe.probe.SynModule;
 import io.synprobe.result.PingListener;
 import io.synprobe.packet.PacketObserver;
@@ -24,6 +25,8 @@ public final class PingEngine {
     private final int ttl;
     private final String netnsPath;
     private PacketObserver observer;
+    private HandshakeModule handshake;
+    private final int sportBase = SourcePorts.base(0, PingSchedule.SLOTS);
     private volatile ProbeRuntime runtime;
     private volatile boolean stopEarly;
 
@@ -61,6 +64,31 @@ public final class PingEngine {
         this.observer = observer;
     }
 
+    /**
+     * Completes each answered probe's connection (--handshake full) with this module. The caller keeps our own
+     * kernel's RSTs off the wire (a {@link io.synprobe.handshake.LocalRstGuard} over {@link #firstLocalPort()} ..
+     * {@link #lastLocalPort()} and the targets) and marks the link's packets with the guard's mark.
+     */
+    public void handshake(HandshakeModule module) {
+        this.handshake = module;
+    }
+
+    /** The local ports this engine's probes leave from (fixed when it is made). */
+    public int firstLocalPort() {
+        return sportBase;
+    }
+
+    public int lastLocalPort() {
+        return sportBase + PingSchedule.SLOTS - 1;
+    }
+
+    /** The addresses probed. */
+    public List<InetAddress> targets() {
+        List<InetAddress> out = new ArrayList<>();
+        for (PingTarget t : entries) out.add(t.ip());
+        return out;
+    }
+
     /** The sockets a ping with these options needs (with transmit timestamps). */
     public static RawLink openLink(PingOptions opt) {
         return new PingEngine(opt).openLink();
@@ -91,9 +119,9 @@ public final class PingEngine {
         ClockPair clocks = ClockPair.now();
         long startRealtime = clocks.realtimeNs();
         long startMono = clocks.monoNs();
-        PingSchedule schedule = new PingSchedule(targets, listener, count, ttl, SourcePorts.base(0, PingSchedule.SLOTS),
-                startMono, startRealtime);
-        ProbeRuntime rt = new ProbeRuntime(link, SynModule.INSTANCE, schedule, observer);
+        PingSchedule schedule = new PingSchedule(targets, listener, count, ttl, sportBase, startMono, startRealtime,
+                handshake);
+        ProbeRuntime rt = new ProbeRuntime(link, handshake != null ? handshake : SynModule.INSTANCE, schedule, observer);
         runtime = rt;
         if (stopEarly) rt.requestStop();
         rt.run();

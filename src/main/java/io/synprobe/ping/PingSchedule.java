@@ -1,19 +1,25 @@
 package io.synprobe.ping;
 
+import io.synprobe.handshake.HandshakeSessions;
 import io.synprobe.nativeio.Errno;
 import io.synprobe.packet.DecodedReply;
 import io.synprobe.probe.Classifier;
+import io.synprobe.probe.HandshakeModule;
+import io.synprobe.result.Handshake;
 import io.synprobe.result.PingEvent;
 import io.synprobe.result.PingListener;
 import io.synprobe.result.PingStatistics;
 import io.synprobe.result.PingSummary;
 import io.synprobe.result.PortState;
 import io.synprobe.result.Reason;
+import io.synprobe.runtime.FollowUps;
 import io.synprobe.runtime.Outbox;
 import io.synprobe.runtime.Schedule;
 import io.synprobe.target.Ip;
 import java.net.InetAddress;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Ping as a schedule on the runtime. Probe k to a target leaves from its own source port (base + k mod SLOTS) with
@@ -35,6 +41,10 @@ final class PingSchedule implements Schedule, Classifier.ProbeIndex {
     private final int sportBase;
     private final long startMono;
     private final long startRealtime;
+    /** With --handshake full: the connections in flight, and the REPLY events waiting for theirs to end. */
+    private final HandshakeSessions sessions;
+    private final Map<Long, PingEvent> awaitingClose = new HashMap<>();
+    private boolean closedAll;
 
     static final class Target {
         final InetAddress ip;
@@ -74,6 +84,12 @@ final class PingSchedule implements Schedule, Classifier.ProbeIndex {
 
     PingSchedule(List<Target> targets, PingListener listener, long count, int ttl, int sportBase, long startMono,
                  long startRealtime) {
+        this(targets, listener, count, ttl, sportBase, startMono, startRealtime, null);
+    }
+
+    /** @param handshake the full-handshake module, or null for SYN pings */
+    PingSchedule(List<Target> targets, PingListener listener, long count, int ttl, int sportBase, long startMono,
+                 long startRealtime, HandshakeModule handshake) {
         this.targets = targets.toArray(new Target[0]);
         this.listener = listener;
         this.count = count;
@@ -84,6 +100,7 @@ final class PingSchedule implements Schedule, Classifier.ProbeIndex {
         this.sportBase = sportBase;
         this.startMono = startMono;
         this.startRealtime = startRealtime;
+        this.sessions = handshake == null ? null : new HandshakeSessions(handshake, longest, this::connectionEnded);
         for (int i = 0; i < this.targets.length; i++) {
             // spread the targets over the interval instead of sending them all at once
             this.targets[i].nextSendNanos = startMono + this.targets[i].intervalNs * i / this.targets.length;
@@ -112,7 +129,22 @@ final class PingSchedule implements Schedule, Classifier.ProbeIndex {
 
     @Override
     public long drainNanos() {
-        return drainNs;
+        return sessions == null ? drainNs : 2 * drainNs + 100_000_000L;
+    }
+
+    @Override
+    public FollowUps followUps() {
+        return sessions == null ? null : sessions.followUps();
+    }
+
+    /** With --handshake full, every event says whether a connection was made: this one made none. */
+    private PingEvent unconnected(PingEvent e) {
+        return sessions == null ? e : e.withHandshake(Handshake.NOT_ESTABLISHED);
+    }
+
+    private synchronized void connectionEnded(long probe, Handshake outcome) throws Exception {
+        PingEvent e = awaitingClose.remove(probe);
+        if (e != null) listener.event(e.withHandshake(outcome));
     }
 
     private long realtimeOf(long nanos) {
@@ -126,6 +158,14 @@ final class PingSchedule implements Schedule, Classifier.ProbeIndex {
     @Override
     public synchronized long fill(Outbox out, long now, long drainedUpTo, boolean stopping) throws Exception {
         expire(realtimeOf(drainedUpTo));
+        if (sessions != null) {
+            if (stopping && !closedAll) {
+                closedAll = true;
+                sessions.closeAll(now);
+            } else {
+                sessions.expire(now);
+            }
+        }
         long wait = Long.MAX_VALUE;
         boolean busy = false;
         for (int i = 0; i < targets.length; i++) {
@@ -144,6 +184,7 @@ final class PingSchedule implements Schedule, Classifier.ProbeIndex {
             busy |= wantsMore(t, stopping) || t.oldestPending < t.queued;
         }
         if (out.size() > 0) return 0;
+        if (sessions != null && !sessions.idle()) busy = true;
         if (!busy) return NOTHING_LEFT;
         return wait == Long.MAX_VALUE ? 1_000_000 : Math.max(0, wait);
     }
@@ -173,8 +214,8 @@ final class PingSchedule implements Schedule, Classifier.ProbeIndex {
         long k = out.handle(i) & K_MASK;
         t.status[(int) (k % SLOTS)] = UNSENT;
         t.sendErrors++;
-        listener.event(new PingEvent(PingEvent.Type.SEND_ERROR, t.ip, t.port, k, PortState.ERROR, Reason.SEND_ERROR,
-                Errno.name(errno), -1, -1, -1));
+        listener.event(unconnected(new PingEvent(PingEvent.Type.SEND_ERROR, t.ip, t.port, k, PortState.ERROR,
+                Reason.SEND_ERROR, Errno.name(errno), -1, -1, -1)));
     }
 
     private void expire(long nowReal) throws Exception {
@@ -184,8 +225,8 @@ final class PingSchedule implements Schedule, Classifier.ProbeIndex {
                 if (t.status[slot] == PENDING) {
                     if (nowReal - t.sentAt[slot] < t.timeoutNs) break;
                     t.status[slot] = TIMED_OUT;
-                    listener.event(new PingEvent(PingEvent.Type.TIMEOUT, t.ip, t.port, t.oldestPending, PortState.FILTERED,
-                            Reason.NO_RESPONSE, null, -1, -1, -1));
+                    listener.event(unconnected(new PingEvent(PingEvent.Type.TIMEOUT, t.ip, t.port, t.oldestPending,
+                            PortState.FILTERED, Reason.NO_RESPONSE, null, -1, -1, -1)));
                 }
                 t.oldestPending++;
             }
@@ -221,6 +262,7 @@ final class PingSchedule implements Schedule, Classifier.ProbeIndex {
 
     @Override
     public synchronized void answered(Classifier match, DecodedReply r, long recvNs) throws Exception {
+        if (sessions != null && sessions.absorbs(match, r)) return;
         Target t = targets[(int) (match.probe >>> 40)];
         long k = match.probe & K_MASK;
         int slot = (int) (k % SLOTS);
@@ -245,11 +287,23 @@ final class PingSchedule implements Schedule, Classifier.ProbeIndex {
                 t.answered = true;
             }
         }
-        listener.event(new PingEvent(type, t.ip, t.port, k, reason.state(), reason, flags, r.ttl, icmp ? -1 : r.window, rttUs));
+        PingEvent e = new PingEvent(type, t.ip, t.port, k, reason.state(), reason, flags, r.ttl, icmp ? -1 : r.window, rttUs);
+        if (sessions != null) {
+            if (type == PingEvent.Type.REPLY && reason == Reason.SYN_ACK) {
+                // reported once the connection has ended, with what came of it
+                awaitingClose.put(match.probe, e);
+                sessions.open(match.probe, match, r, t.src.clone(), t.dst.clone(), ttl, (int) (r.ack - 1));
+                return;
+            }
+            if (type == PingEvent.Type.LATE && reason == Reason.SYN_ACK) sessions.resetHalfOpen(match, r);
+        }
+        e = unconnected(e);
+        listener.event(e);
     }
 
     @Override
     public synchronized void end(boolean stopped) throws Exception {
+        if (sessions != null) sessions.abandon();
         for (Target t : targets) listener.summary(PingSummary.of(t.ip, t.port, t.stats, t.late, t.dup, t.sendErrors));
     }
 }

@@ -35,6 +35,11 @@ public final class Classifier {
     public long probe;
     public int localPort;
     public Reason reason;
+    /**
+     * The packet belongs to the connection the probe opened (data, FIN or RST after our ACK; see
+     * {@link ProbeModule#acceptsSegment}); then reason is null. Only with a module that completes connections.
+     */
+    public boolean segment;
 
     public Classifier(ProbeModule module, Cookies cookies, ProbeIndex index) {
         this.module = module;
@@ -44,6 +49,7 @@ public final class Classifier {
 
     /** @return true when the packet answers one of our probes; then probe, localPort and reason are set */
     public boolean classify(DecodedReply r) {
+        segment = false;
         return switch (r.kind) {
             case TCP -> tcp(r);
             case ICMP_UNREACHABLE, ICMP_TIME_EXCEEDED -> icmp(r);
@@ -58,6 +64,10 @@ public final class Classifier {
         int cookie = cookies.compute(r.dstHi, r.dstLo, r.srcHi, r.srcLo, r.dstPort, r.srcPort, index.tagOf(probe, localPort));
         reason = module.classifyTcp(r, cookie);
         if (reason != null) return true;
+        if (module.acceptsSegment(r, cookie)) {
+            segment = true;
+            return true;
+        }
         if (r.isBareSyn() && index.acceptsBareSyn(probe)) {
             // A SYN carries no acknowledgment to check; it must at least not be one of our own probes looped back.
             int own = cookies.compute(r.srcHi, r.srcLo, r.dstHi, r.dstLo, r.srcPort, r.dstPort, index.tagOf(probe, localPort));

@@ -20,6 +20,15 @@ public interface ProbeModule {
     /** What a TCP reply to the probe with this cookie means, or null when it does not prove it answers it. */
     Reason classifyTcp(DecodedReply reply, int cookie);
 
+    /**
+     * Whether a packet that is no answer to the probe itself (no SYN-ACK, no RST to the SYN) belongs to the
+     * connection the probe opened: the server's data, FIN or RST after our ACK. Only a module that completes
+     * connections says yes, and only to a packet that proves it (its acknowledgment covers our cookie).
+     */
+    default boolean acceptsSegment(DecodedReply reply, int cookie) {
+        return false;
+    }
+
     static ProbeModule named(String name) {
         return switch (name) {
             case "syn" -> SynModule.INSTANCE;

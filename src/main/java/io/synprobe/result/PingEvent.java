@@ -11,9 +11,19 @@ import java.net.InetAddress;
  *
  * @param flags  "SA", "RA", or the ICMP reason for errors; null for timeouts
  * @param rttUs  microseconds from the probe leaving to the reply arriving, -1 for timeouts
+ * @param handshake with --handshake full: whether the connection was established (and its banner); else null
  */
 public record PingEvent(Type type, InetAddress ip, int port, long seq, PortState state, Reason reason, String flags,
-                        int ttl, int window, long rttUs) {
+                        int ttl, int window, long rttUs, Handshake handshake) {
+    public PingEvent(Type type, InetAddress ip, int port, long seq, PortState state, Reason reason, String flags,
+                     int ttl, int window, long rttUs) {
+        this(type, ip, port, seq, state, reason, flags, ttl, window, rttUs, null);
+    }
+
+    public PingEvent withHandshake(Handshake h) {
+        return new PingEvent(type, ip, port, seq, state, reason, flags, ttl, window, rttUs, h);
+    }
+
     /** SEND_ERROR: the local kernel refused the probe (flags names the errno); it never reached the wire. */
     public enum Type { REPLY, TIMEOUT, LATE, DUP, SEND_ERROR }
 }

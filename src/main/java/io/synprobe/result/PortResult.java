@@ -8,9 +8,15 @@ import java.net.InetAddress;
  * @param ttl   TTL (hop limit) of the reply that decided the state, or -1 when there was none
  * @param rttUs round-trip time of that reply in microseconds, or -1 when unknown
  * @param error for {@link Reason#SEND_ERROR}: the errno name the local kernel refused the probe with; else null
+ * @param handshake with --handshake full: whether the connection was established (and its banner); else null
  */
-public record PortResult(InetAddress ip, int port, PortState state, Reason reason, int ttl, long rttUs, String error) {
+public record PortResult(InetAddress ip, int port, PortState state, Reason reason, int ttl, long rttUs, String error,
+                         Handshake handshake) {
     public static final String PROTO = "tcp";
+
+    public PortResult(InetAddress ip, int port, PortState state, Reason reason, int ttl, long rttUs, String error) {
+        this(ip, port, state, reason, ttl, rttUs, error, null);
+    }
 
     public PortResult(InetAddress ip, int port, PortState state, Reason reason, int ttl, long rttUs) {
         this(ip, port, state, reason, ttl, rttUs, null);

@@ -1,6 +1,7 @@
 package io.synprobe.runtime;
 
 import io.synprobe.nativeio.Errno;
+import io.synprobe.nativeio.ProbeBatch;
 import io.synprobe.nativeio.RawLink;
 import io.synprobe.nativeio.ReplyBatch;
 import io.synprobe.packet.DecodedReply;
@@ -33,6 +34,7 @@ public final class ProbeRuntime {
     private final Classifier classifier;
     private final RateLimiter limiter;
     private final PacketObserver observer;
+    private final FollowUps followUps;
 
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong sendErrors = new AtomicLong();
@@ -55,6 +57,7 @@ public final class ProbeRuntime {
         this.classifier = new Classifier(module, cookies.copy(), schedule.index());
         this.limiter = new RateLimiter(schedule.ratePps());
         this.observer = observer;
+        this.followUps = schedule.followUps();
         this.drainedUpTo = System.nanoTime();
     }
 
@@ -112,7 +115,9 @@ public final class ProbeRuntime {
     private void sendLoop() throws Exception {
         long drainDeadline = Long.MAX_VALUE;
         long allocatedAtStart = AllocationMeter.current();
+        if (followUps != null) followUps.attach(Thread.currentThread());
         while (stopLevel < 2) {
+            if (followUps != null) sendFollowUps();
             long now = System.nanoTime();
             boolean stopping = stopLevel == 1;
             if (stopping && drainDeadline == Long.MAX_VALUE) drainDeadline = now + schedule.drainNanos();
@@ -144,6 +149,20 @@ public final class ProbeRuntime {
             sent.addAndGet(ok);
         }
         sendLoopAllocated = allocatedAtStart < 0 ? -1 : AllocationMeter.current() - allocatedAtStart;
+    }
+
+    /** What the receiver queued in answer to replies goes out before new probes; it is not rate-limited. */
+    private void sendFollowUps() {
+        while (true) {
+            ProbeBatch b = followUps.take();
+            int n = b.size();
+            if (n == 0) return;
+            link.send(b);
+            for (int i = 0; i < n; i++) {
+                if (observer != null) observer.sent(b, i);
+                followUps.sent(i, b.sendTimestamp(i));
+            }
+        }
     }
 
     private void receiveLoop() {

@@ -52,6 +52,14 @@ public interface Schedule {
     /** A packet the classifier tied to one of this schedule's probes, with its kernel receive time. */
     void answered(Classifier match, DecodedReply reply, long realtimeNs) throws Exception;
 
+    /**
+     * Packets the schedule sends in answer to replies (a full handshake's ACK, RST or FIN): the runtime sends them
+     * before any new probe. Null (the default) for schedules that only probe.
+     */
+    default FollowUps followUps() {
+        return null;
+    }
+
     /** How long a graceful stop waits for the answers to probes in flight. */
     long drainNanos();
 

@@ -158,6 +158,31 @@ class NdiffTest {
         assertTrue(diff.output().contains("-80/tcp open") && diff.output().contains("+80/tcp closed"), diff.output());
     }
 
+    /**
+     * A full handshake's outcome goes into the service's extra info
+     * ({@code <service ... extrainfo="established; banner: ...">}):
+     * ndiff still reads the file, finds nothing between two such files, and shows the banner as the one difference
+     * from nmap's file without it.
+     */
+    @Test
+    void ndiffReadsBannersAsNmapsBannerScript() throws Exception {
+        List<PortResult> plain = new ArrayList<>(scan("::1", 20, 30));
+        plain.addAll(scan("::1", 79, 83));
+        List<PortResult> withBanner = plain.stream()
+                .map(r -> r.port() == 22 ? new PortResult(r.ip(), 22, r.state(), r.reason(), r.ttl(), r.rttUs(), null,
+                        new io.synprobe.result.Handshake(true, "SSH-2.0-synprobe_lab_1.0\\r\\n", "rst")) : r)
+                .toList();
+        Path a = Files.writeString(dir.resolve("a.xml"), render(withBanner, "20-30,79-83"));
+        Path b = Files.writeString(dir.resolve("b.xml"), render(withBanner, "20-30,79-83"));
+        Shell.Result same = Shell.run(List.of(ndiff, a.toString(), b.toString()), null, 60);
+        assertEquals(0, same.exit(), same.out());
+        Result diff = ndiff(NMAP_LISTED, render(withBanner, "20-30,79-83"));
+        assertEquals(1, diff.exit(), diff.output());
+        assertTrue(diff.output().contains("-22/tcp open  ssh") && diff.output().contains(
+                "+22/tcp open  ssh     (established; banner: SSH-2.0-synprobe_lab_1.0\\r\\n)"), diff.output());
+        assertEquals(0, ndiff(NMAP_LISTED, render(plain, "20-30,79-83")).exit(), "without the banner: no difference");
+    }
+
     /** The same network as the nmap runs: open 22 and 80, 81 rejected, 60-79 and 82-99 dropped, the rest closed. */
     private static List<PortResult> scan(String ip, int first, int last) {
         List<PortResult> list = new ArrayList<>();
