@@ -28,7 +28,7 @@
 
 /* One received packet slot. pkt_off points at an IP header: for IPv4 the kernel's own, for IPv6 one rebuilt
  * from ancillary data (an IPv6 raw socket delivers only the transport part). */
-#define SP_SLOT_SIZE 384
+#define SP_SLOT_SIZE 2048 /* a whole 1500-byte-MTU segment fits, so a banner segment passes the checksum check */
 #define SP_SLOT_PKT_OFF 0  /* u16 */
 #define SP_SLOT_PKT_LEN 2  /* u16: bytes stored from pkt_off */
 #define SP_SLOT_WIRE_LEN 4 /* u16: length on the wire (may exceed stored) */

@@ -21,7 +21,7 @@ public final class NativeLayout {
     public static final int PROBE_DST = 40;
     public static final int PROBE_TS = 56;
 
-    public static final int SLOT_SIZE = 384;
+    public static final int SLOT_SIZE = 2048;
     public static final int SLOT_PKT_OFF = 0;
     public static final int SLOT_PKT_LEN = 2;
     public static final int SLOT_WIRE_LEN = 4;

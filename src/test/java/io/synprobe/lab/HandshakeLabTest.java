@@ -206,6 +206,25 @@ class HandshakeLabTest {
         assertEquals(acceptsBefore + 4, greeter.accepts(GREET));
     }
 
+    /** A greeting segment far longer than the banner (1,000 bytes): its first 256 bytes are the banner. */
+    @Test
+    void aLongGreetingSegmentGivesItsFirst256Bytes(@TempDir Path dir) throws Exception {
+        int port = GREET + 1;
+        String greeting = "220-" + "x".repeat(996);
+        Path out = dir.resolve("long.jsonl");
+        try (GreetingListener longGreeter = GreetingListener.start(lab.targetNetns(), greeting, port)) {
+            assertEquals(0, Main.execute("ping", V4, V6, "-p", Integer.toString(port), "-c", "1", "--handshake", "full",
+                    "--banner", "--netns", lab.proberNetns(), "-o", "jsonl", "--output", out.toString()));
+            assertTrue(longGreeter.awaitAccepts(2, Duration.ofSeconds(10)));
+        }
+        List<JsonNode> probes = jsonl(out, "probe");
+        assertEquals(2, probes.size(), probes.toString());
+        for (JsonNode p : probes) {
+            assertTrue(p.path("established").asBoolean(), p.toString());
+            assertEquals(greeting.substring(0, 256), p.path("banner").asText(), p.toString());
+        }
+    }
+
     static List<String> synprobe(String... args) {
         List<String> cmd = new ArrayList<>(List.of(Jvm.JAVA, Jvm.NATIVE_ACCESS, "-cp", System.getProperty("java.class.path"),
                 Main.class.getName()));
