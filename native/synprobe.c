@@ -338,17 +338,22 @@ static void send_run(int fd, uint8_t *probes, int from, int to) {
     }
 }
 
+/* Crafts probe p into message i of the batch, addressed for a raw IP socket. */
+static void prepare_ip_message(int i, const uint8_t *p) {
+    int len = sp_craft(p, tx_pkts[i], MAX_PKT);
+    tx_iov[i].iov_base = tx_pkts[i];
+    tx_iov[i].iov_len = len > 0 ? (size_t)len : 0;
+    socklen_t alen = 0;
+    fill_sockaddr(p, &tx_addr[i], &alen);
+    tx_msgs[i].msg_hdr = (struct msghdr){
+        .msg_name = &tx_addr[i], .msg_namelen = alen, .msg_iov = &tx_iov[i], .msg_iovlen = 1};
+}
+
 SP_API int sp_send_batch(int fd4, int fd6, uint8_t *probes, int n) {
     if (!probes || n < 0 || n > SP_MAX_BATCH) return -EINVAL;
     for (int i = 0; i < n; i++) {
         uint8_t *p = probes + (size_t)i * SP_PROBE_SIZE;
-        int len = sp_craft(p, tx_pkts[i], MAX_PKT);
-        tx_iov[i].iov_base = tx_pkts[i];
-        tx_iov[i].iov_len = len > 0 ? (size_t)len : 0;
-        socklen_t alen = 0;
-        fill_sockaddr(p, &tx_addr[i], &alen);
-        tx_msgs[i].msg_hdr = (struct msghdr){
-            .msg_name = &tx_addr[i], .msg_namelen = alen, .msg_iov = &tx_iov[i], .msg_iovlen = 1};
+        prepare_ip_message(i, p);
     }
     int start = 0;
     while (start < n) {
@@ -811,13 +816,7 @@ SP_API int sp_send_batch_packet(int fd4, int fd6, int pfd, uint8_t *probes, int 
             tx_fd[i] = pfd;
             p->sent_packet++;
         } else {
-            int len = sp_craft(pr, tx_pkts[i], MAX_PKT);
-            tx_iov[i].iov_base = tx_pkts[i];
-            tx_iov[i].iov_len = len > 0 ? (size_t)len : 0;
-            socklen_t alen = 0;
-            fill_sockaddr(pr, &tx_addr[i], &alen);
-            tx_msgs[i].msg_hdr = (struct msghdr){
-                .msg_name = &tx_addr[i], .msg_namelen = alen, .msg_iov = &tx_iov[i], .msg_iovlen = 1};
+            prepare_ip_message(i, pr);
             tx_fd[i] = family == 4 ? fd4 : family == 6 ? fd6 : -1;
             if (p) p->sent_ip++;
         }
