@@ -57,6 +57,23 @@ public final class NativeBinding {
         }
     }
 
+    /**
+     * Binds the shim on a background thread, so a command's own start-up (argument parsing, target resolution)
+     * overlaps with it: with FFM that is the generation of every downcall stub, the biggest single cost before
+     * the first probe. A failure here is dropped; the first real use binds again and reports it.
+     */
+    public static void preload() {
+        Thread t = new Thread(() -> {
+            try {
+                NativeLoader.lib();
+            } catch (RuntimeException | LinkageError e) {
+                // reported by the first real use
+            }
+        }, "synprobe-preload");
+        t.setDaemon(true);
+        t.start();
+    }
+
     static boolean ffmBuilt() {
         return NativeBinding.class.getResource("/" + NativeLoader.FFM_CLASS.replace('.', '/') + ".class") != null;
     }
