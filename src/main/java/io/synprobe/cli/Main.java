@@ -52,7 +52,6 @@ public final class Main implements Runnable {
      */
     static CommandLine commandLine(String first) {
         CommandLine cl = new CommandLine(new Main());
-        cl.setAllowOptionsAsOptionParameters(true); // --seed -6123 is a seed, not option -6
         boolean one = first != null && SUBCOMMANDS.containsKey(first);
         for (var e : SUBCOMMANDS.entrySet()) {
             if (!one || e.getKey().equals(first)) cl.addSubcommand(e.getKey(), e.getValue().get());
@@ -61,6 +60,8 @@ public final class Main implements Runnable {
             cl.addSubcommand("help", new CommandLine.HelpCommand());
             cl.addSubcommand("completion", new AutoComplete.GenerateCompletion());
         }
+        // after the subcommands are added: picocli applies a setting to the subcommands present at the call
+        cl.setAllowOptionsAsOptionParameters(true); // --seed -6123 is a seed, not option -6
         cl.setParameterExceptionHandler((ex, args) -> {
             PrintWriter err = ex.getCommandLine().getErr();
             err.println(prefix(ex.getCommandLine()) + ex.getMessage() + " (see --help)");
