@@ -67,7 +67,7 @@ public final class SynProbe {
      * @param ports    a CLI port list
      * @param retries  retransmissions of an unanswered probe, 0-15
      * @param timeout  how long a probe waits before it is retransmitted or given up; null for the CLI's adaptive
-     *                 defaults (1s at first, then 100ms to 10s from the measured RTTs)
+     *                 defaults (1s at first, then 10ms to 10s from the measured RTTs)
      * @param ratePps  at most this many probes per second; 0 for no limit
      * @param netns    network namespace name (as made by {@code ip netns add}) or path to probe from; null for the
      *                 current one

@@ -66,8 +66,8 @@ public final class ScanCommand implements Callable<Integer> {
     @Option(names = "--ttl", paramLabel = "N", defaultValue = "64", description = "IP TTL / hop limit of the probes")
     int ttl;
 
-    @Option(names = "--min-rtt-timeout", paramLabel = "TIME", defaultValue = "100ms", converter = Converters.DurationValue.class,
-            description = "lower bound of the per-host timeout")
+    @Option(names = "--min-rtt-timeout", paramLabel = "TIME", defaultValue = "10ms", converter = Converters.DurationValue.class,
+            description = "lower bound of the per-host timeout (default: ${DEFAULT-VALUE}; nmap's is 100ms)")
     Duration minTimeout;
 
     @Option(names = "--max-rtt-timeout", paramLabel = "TIME", defaultValue = "10s", converter = Converters.DurationValue.class,

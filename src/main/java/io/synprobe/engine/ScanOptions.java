@@ -18,6 +18,16 @@ public record ScanOptions(TargetSet targets, PortList ports, int retries, double
                           long minTimeoutUs, long maxTimeoutUs, long initialTimeoutUs, int batchSize,
                           boolean transmitTimestamps, String scanType) {
     public static final int MAX_RETRIES = 15;
+    /**
+     * The lower bound of a probe's timeout: 10 ms, a tenth of nmap's. nmap's 100 ms floor also covers its own
+     * receive lag (pcap buffering, scheduling); here a probe is given up only against the instant up to which the
+     * receiver has drained every reply (see Schedule.fill), so our own lag can never time a probe out. What is left
+     * is the network and the target, which srtt + 4 rttvar follows: the floor only decides for hosts whose replies
+     * come back within about 2 ms with little spread, where 100 ms would mean (retries + 1) x 100 ms of waiting at
+     * the end of a scan for every silently dropped port. A reply still counts for any attempt until the last one
+     * has timed out, so with 2 retries a port is called no-response only after 30 ms or more without an answer.
+     */
+    public static final long DEFAULT_MIN_TIMEOUT_US = 10_000;
 
     public ScanOptions {
         if (retries < 0 || retries > MAX_RETRIES) throw new IllegalArgumentException("retries must be 0-" + MAX_RETRIES);
@@ -29,7 +39,10 @@ public record ScanOptions(TargetSet targets, PortList ports, int retries, double
         return builder(targets, ports).build();
     }
 
-    /** nmap's defaults: 2 retries, timeouts 100 ms to 10 s (1 s before the first reply), TTL 64, a random seed. */
+    /**
+     * Defaults: 2 retries, TTL 64, a random seed, and nmap's per-host timeout (srtt + 4 rttvar, 1 s before the first
+     * reply, at most 10 s) with a lower bound of {@value #DEFAULT_MIN_TIMEOUT_US} us instead of nmap's 100 ms.
+     */
     public static Builder builder(TargetSet targets, PortList ports) {
         return new Builder(targets, ports);
     }
@@ -45,7 +58,7 @@ public record ScanOptions(TargetSet targets, PortList ports, int retries, double
         private int sourcePort;
         private int ttl = 64;
         private String netnsPath;
-        private long minTimeoutUs = 100_000;
+        private long minTimeoutUs = DEFAULT_MIN_TIMEOUT_US;
         private long maxTimeoutUs = 10_000_000;
         private long initialTimeoutUs = 1_000_000;
         private int batchSize = 256;

@@ -57,6 +57,26 @@ public final class NativeBinding {
         }
     }
 
+    /**
+     * Binds the shim on a background thread, so a command's own start-up (argument parsing, target resolution)
+     * overlaps with it: with FFM that is the generation of every downcall stub, the biggest single cost before
+     * the first probe. The first SecureRandom (seed, reply cookies) is made here as well. A failure here is
+     * dropped; the first real use binds again and reports it.
+     */
+    public static void preload() {
+        Thread t = new Thread(() -> {
+            try {
+                // the run's seed and reply cookies come from a SecureRandom: its providers are set up here too
+                new java.security.SecureRandom().nextLong();
+                NativeLoader.lib();
+            } catch (RuntimeException | LinkageError e) {
+                // reported by the first real use
+            }
+        }, "synprobe-preload");
+        t.setDaemon(true);
+        t.start();
+    }
+
     static boolean ffmBuilt() {
         return NativeBinding.class.getResource("/" + NativeLoader.FFM_CLASS.replace('.', '/') + ".class") != null;
     }

@@ -70,12 +70,31 @@ final class NativeLoader {
         return loadFromJar(binder);
     }
 
+    /**
+     * A new file only we can read, in java.io.tmpdir. Not Files.createTempFile: its random name comes from a
+     * SecureRandom, whose set-up (security providers, seeding) costs tens of ms of start-up on a cold JVM. The name
+     * need not be secret: the file is created exclusively (O_EXCL, so no symbolic link is followed), mode 0700,
+     * and deleted as soon as it is mapped; a name someone else took is skipped.
+     */
+    private static Path createPrivateFile() throws IOException {
+        Path dir = Path.of(System.getProperty("java.io.tmpdir"));
+        var perms = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+        long pid = ProcessHandle.current().pid();
+        for (int i = 0; ; i++) {
+            Path p = dir.resolve("libsynprobe-" + pid + "-" + Long.toHexString(System.nanoTime()) + "-" + i + ".so");
+            try {
+                return Files.createFile(p, perms);
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                if (i >= 100) throw e;
+            }
+        }
+    }
+
     private static Shim loadFromJar(Function<Path, Shim> binder) {
         Path tmp = null;
         try (InputStream in = NativeLoader.class.getResourceAsStream(RESOURCE)) {
             if (in == null) throw new IllegalStateException("native library " + RESOURCE + " is not in the jar; rebuild with mvn package");
-            tmp = Files.createTempFile("libsynprobe-", ".so",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            tmp = createPrivateFile();
             Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
             return binder.apply(tmp);
         } catch (IOException e) {

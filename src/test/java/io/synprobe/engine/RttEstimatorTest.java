@@ -2,6 +2,7 @@ package io.synprobe.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -60,5 +61,42 @@ class RttEstimatorTest {
         assertThrows(IllegalArgumentException.class, () -> new RttEstimator(0, 1, 2, 1));
         assertThrows(IllegalArgumentException.class, () -> new RttEstimator(1, 3, 2, 1));
         assertThrows(IllegalArgumentException.class, () -> new RttEstimator(1, -1, 2, 1));
+    }
+
+    /** A veth neighbour answers in microseconds: the timeout settles on the floor, not on nmap's 100 ms. */
+    @Test
+    void microsecondHostSettlesOnTheDefaultFloor() {
+        long floor = ScanOptions.DEFAULT_MIN_TIMEOUT_US;
+        assertEquals(10_000, floor);
+        RttEstimator estimator = new RttEstimator(1, floor, 10_000_000, 1_000_000);
+        estimator.update(0, 20);
+        assertEquals(20 + 4 * 5_000, estimator.timeoutUs(0), "first sample: rttvar at least 5 ms, like nmap");
+        for (int i = 0; i < 60; i++) estimator.update(0, 15 + i % 10);
+        assertEquals(floor, estimator.timeoutUs(0), "after 60 samples of 15-24 us only the floor is left");
+    }
+
+    /** The floor decides only for fast hosts: a 20 ms path with jitter keeps its timeout above every sample seen. */
+    @Test
+    void slowerHostIsGovernedByItsEstimateNotTheFloor() {
+        RttEstimator estimator = new RttEstimator(1, ScanOptions.DEFAULT_MIN_TIMEOUT_US, 10_000_000, 1_000_000);
+        long max = 0;
+        for (int i = 0; i < 200; i++) {
+            long rtt = 20_000 + (i % 5) * 500; // 20.0 .. 22.0 ms
+            max = Math.max(max, rtt);
+            estimator.update(0, rtt);
+        }
+        long timeout = estimator.timeoutUs(0);
+        assertTrue(timeout > max, "timeout " + timeout + " us must exceed the largest sample " + max + " us");
+        assertTrue(timeout < 40_000, "but stay near the path's RTT, not a fixed 100 ms: " + timeout);
+    }
+
+    /** After settling on the floor, one slow reply (a busy target) lifts the timeout at once above that reply. */
+    @Test
+    void aSlowReplyLiftsTheTimeoutOffTheFloor() {
+        RttEstimator estimator = new RttEstimator(1, ScanOptions.DEFAULT_MIN_TIMEOUT_US, 10_000_000, 1_000_000);
+        for (int i = 0; i < 100; i++) estimator.update(0, 20);
+        assertEquals(10_000, estimator.timeoutUs(0));
+        estimator.update(0, 30_000);
+        assertTrue(estimator.timeoutUs(0) > 30_000, "timeout after a 30 ms reply: " + estimator.timeoutUs(0));
     }
 }
