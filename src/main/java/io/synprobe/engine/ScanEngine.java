@@ -24,21 +24,24 @@ public final class ScanEngine implements Scanner {
     private final ProbeModule module;
     private final int sportBase;
     private ResumePoint resumeFrom;
+    private MemoryBudget.Plan plan;
     private ResumePoint stoppedAt;
     private PacketObserver observer;
     private volatile ProbeRuntime runtime;
     private volatile ScanSchedule schedule;
     private volatile ScanOutput output;
     private volatile int earlyStops;
+    private volatile boolean memoryShort;
     private final long startNanos = System.nanoTime();
 
     public ScanEngine(ScanOptions options) {
         this.opt = options;
         long n = options.probeCount();
-        if (n > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("a scan of " + n + " probes is too large for one run: shard it (--shard)");
+        if (n > Permutation.MAX_SIZE) {
+            throw new io.synprobe.target.UsageException(String.format(java.util.Locale.ROOT,
+                    "a scan of %,d probes is more than one probe order holds (2^48): split the targets over several scans", n));
         }
-        MemoryBudget.check(n, Runtime.getRuntime().maxMemory()); // state is kept for every probe, shard or not
+        this.plan = MemoryBudget.plan(options, 0, Runtime.getRuntime().maxMemory());
         this.module = ProbeModule.named(options.scanType());
         this.sportBase = SourcePorts.base(options.sourcePort(), options.retries() + 1);
     }
@@ -46,6 +49,18 @@ public final class ScanEngine implements Scanner {
     /** Continue an interrupted scan (same targets, ports, seed and shard) instead of starting afresh. */
     public void resumeFrom(ResumePoint point) {
         this.resumeFrom = point;
+        this.plan = MemoryBudget.plan(opt, point.pending().length, Runtime.getRuntime().maxMemory());
+    }
+
+    /** What this run will hold: its share of the probes, the in-flight table's largest size and the heap it needs. */
+    public MemoryBudget.Plan memoryPlan() {
+        return plan;
+    }
+
+    /** Entries the in-flight table has now and may grow to; null before the run. */
+    int[] inFlightCapacity() {
+        ScanSchedule s = schedule;
+        return s == null ? null : s.inFlightCapacity();
     }
 
     /** After an interrupted run: where to resume; null when the scan finished. */
@@ -67,6 +82,18 @@ public final class ScanEngine implements Scanner {
         ProbeRuntime.Tally t = rt.tally();
         return new Progress(opt.probeCount(), t.sent(), s.retransmits, t.matched() - s.duplicates, o.finished,
                 System.nanoTime() - startNanos);
+    }
+
+    /** The heap ran short: stop like a first Ctrl-C (no new probes, answers in flight awaited, resume point kept). */
+    private void memoryShort() {
+        if (memoryShort) return;
+        memoryShort = true;
+        requestStop();
+    }
+
+    /** Whether the run stopped because the heap ran short (its outputs and resume point are complete, as after Ctrl-C). */
+    public boolean stoppedForMemory() {
+        return memoryShort;
     }
 
     @Override
@@ -110,16 +137,19 @@ public final class ScanEngine implements Scanner {
             ScanOutput out = new ScanOutput(sink, opt.targets(), opt.ports(), t -> {
                 ProbeRuntime rt = runtime;
                 if (rt != null) rt.fail(t);
-            });
+            }, this::memoryShort);
             ScanSchedule s = new ScanSchedule(opt, sportBase, out, resumeFrom,
-                    new SourceCache(new Routes(opt.netnsPath())), start, startRealtime);
+                    new SourceCache(new Routes(opt.netnsPath())), start, startRealtime, plan);
             ProbeRuntime rt = new ProbeRuntime(link, module, s, observer);
             this.output = out;
             this.schedule = s;
             this.runtime = rt;
             for (int i = 0; i < earlyStops; i++) rt.requestStop();
             out.start();
-            ProbeRuntime.Tally t = rt.run();
+            ProbeRuntime.Tally t;
+            try (HeapGuard guard = new HeapGuard(this::memoryShort)) {
+                t = rt.run();
+            }
             stoppedAt = s.stoppedAt();
             ScanSummary summary = new ScanSummary(Instant.now(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos),
                     opt.targets().size(), out.hostsUp(), t.sent(), s.retransmits, t.matched() - s.duplicates,

@@ -22,13 +22,19 @@ final class ScanOutput implements Runnable {
     private final PortList ports;
     private final int portCount;
     private final Consumer<Throwable> onFailure;
+    private final Runnable onMemoryShort;
+    /** Released when the heap runs out, so the output can still be finished and closed. */
+    private byte[] reserve = new byte[2 << 20];
+    /** Results the sink could not take for want of memory: probed again by a resumed scan. */
+    private final LongList unreported = new LongList();
     private final BitSet hostsUp = new BitSet();
     private volatile boolean done;
     private volatile Throwable failure;
     volatile long finished;
     long open, closed, filtered, unfiltered;
 
-    ScanOutput(ResultSink sink, TargetSet targets, PortList ports, Consumer<Throwable> onFailure) {
+    ScanOutput(ResultSink sink, TargetSet targets, PortList ports, Consumer<Throwable> onFailure, Runnable onMemoryShort) {
+        this.onMemoryShort = onMemoryShort;
         this.sink = sink;
         this.targets = targets;
         this.ports = ports;
@@ -59,6 +65,11 @@ final class ScanOutput implements Runnable {
         return failure;
     }
 
+    /** After {@link #finishAndJoin}: probes whose results were dropped when the heap ran out. */
+    long[] unreported() {
+        return unreported.toArray();
+    }
+
     long hostsUp() {
         return hostsUp.cardinality();
     }
@@ -83,6 +94,20 @@ final class ScanOutput implements Runnable {
         long host = probe / portCount;
         Reason reason = Reason.ofOrdinal(ResultQueue.reason(packed));
         boolean sendError = reason == Reason.SEND_ERROR;
+        long rtt = ResultQueue.rttUs(packed);
+        try {
+            sink.accept(new PortResult(targets.addressAt(host), ports.port((int) (probe % portCount)), reason.state(),
+                    reason, ResultQueue.ttl(packed), sendError ? -1 : rtt, sendError ? Errno.name((int) rtt) : null));
+        } catch (OutOfMemoryError e) {
+            // the heap is exhausted despite the guard: this result goes to the resume file, the run stops like
+            // Ctrl-C, and the reserve makes room to finish the output
+            reserve = null;
+            unreported.add(probe);
+            onMemoryShort.run();
+            return;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         if (reason != Reason.NO_RESPONSE && !sendError && host < Integer.MAX_VALUE) hostsUp.set((int) host);
         switch (reason.state()) {
             case OPEN -> open++;
@@ -92,12 +117,5 @@ final class ScanOutput implements Runnable {
             case ERROR -> { } // counted as send errors by the runtime
         }
         finished++;
-        long rtt = ResultQueue.rttUs(packed);
-        try {
-            sink.accept(new PortResult(targets.addressAt(host), ports.port((int) (probe % portCount)), reason.state(),
-                    reason, ResultQueue.ttl(packed), sendError ? -1 : rtt, sendError ? Errno.name((int) rtt) : null));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
     }
 }
