@@ -18,7 +18,7 @@ import javax.management.NotificationListener;
  */
 final class HeapGuard implements AutoCloseable {
     /** Live data after a collection above this share of the old generation means the run must stop. */
-    static final double FRACTION = 0.85;
+    static final double FRACTION = 0.75;
 
     private final NotificationEmitter emitter;
     private final NotificationListener listener;

@@ -84,10 +84,16 @@ public final class ScanEngine implements Scanner {
                 System.nanoTime() - startNanos);
     }
 
-    /** The heap ran short: stop like a first Ctrl-C (no new probes, answers in flight awaited, resume point kept). */
+    /**
+     * The heap ran short: stop like a second Ctrl-C, at once. Results not yet written go to the resume file with
+     * the probes in flight instead of into the output, so it can be finished in the memory left.
+     */
     private void memoryShort() {
         if (memoryShort) return;
         memoryShort = true;
+        ScanOutput o = output;
+        if (o != null) o.divert();
+        requestStop();
         requestStop();
     }
 

@@ -27,6 +27,7 @@ final class ScanOutput implements Runnable {
     private byte[] reserve = new byte[2 << 20];
     /** Results the sink could not take for want of memory: probed again by a resumed scan. */
     private final LongList unreported = new LongList();
+    private volatile boolean diverted;
     private final BitSet hostsUp = new BitSet();
     private volatile boolean done;
     private volatile Throwable failure;
@@ -65,7 +66,15 @@ final class ScanOutput implements Runnable {
         return failure;
     }
 
-    /** After {@link #finishAndJoin}: probes whose results were dropped when the heap ran out. */
+    /**
+     * The heap runs short: from now on results are not given to the sink (whose per-host formats would keep them)
+     * but kept as probe numbers for the resume file, 8 bytes each, with the reserve released to make room.
+     */
+    void divert() {
+        diverted = true;
+    }
+
+    /** After {@link #finishAndJoin}: probes whose results were diverted or dropped when the heap ran short. */
     long[] unreported() {
         return unreported.toArray();
     }
@@ -91,6 +100,11 @@ final class ScanOutput implements Runnable {
     }
 
     private void emit(long probe, long packed) {
+        if (diverted) {
+            reserve = null;
+            unreported.add(probe);
+            return;
+        }
         long host = probe / portCount;
         Reason reason = Reason.ofOrdinal(ResultQueue.reason(packed));
         boolean sendError = reason == Reason.SEND_ERROR;
@@ -102,6 +116,7 @@ final class ScanOutput implements Runnable {
             // the heap is exhausted despite the guard: this result goes to the resume file, the run stops like
             // Ctrl-C, and the reserve makes room to finish the output
             reserve = null;
+            diverted = true;
             unreported.add(probe);
             onMemoryShort.run();
             return;
