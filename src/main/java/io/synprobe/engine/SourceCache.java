@@ -8,7 +8,7 @@ import java.util.List;
 /**
  * Source address per destination, as the kernel's routing would choose it, asked once per /24 (IPv4) or
  * /64 (IPv6) and kept so the send loop looks it up without allocating. Each distinct source is kept once; an
- * IPv4 /24 costs one byte (a page of 256 per /16, made on first use: 17 MB for all of IPv4, not an entry per
+ * IPv4 /24 costs one byte (a page of 256 per /16, made on first use: 18 MB for all of IPv4, not an entry per
  * /24), an IPv6 /64 a slot of a primitive open-addressing table.
  */
 final class SourceCache {
@@ -22,14 +22,16 @@ final class SourceCache {
         this.routes = routes;
     }
 
-    private byte[][] pages4;
+    /** IPv4 by /8, then /16: a page of 256 bytes per /16 in use, one per /24. */
+    private final byte[][][] pages4 = new byte[256][][];
 
     byte[] sourceFor(int family, long hi, long lo) {
         if (family == 4) {
             int a = (int) lo;
-            if (pages4 == null) pages4 = new byte[1 << 16][];
-            byte[] page = pages4[a >>> 16];
-            if (page == null) page = pages4[a >>> 16] = new byte[256];
+            byte[][] mid = pages4[a >>> 24];
+            if (mid == null) mid = pages4[a >>> 24] = new byte[256][];
+            byte[] page = mid[(a >>> 16) & 0xff];
+            if (page == null) page = mid[(a >>> 16) & 0xff] = new byte[256];
             int i = (a >>> 8) & 0xff;
             if (page[i] != 0) return sources.get((page[i] & 0xff) - 1);
             int id = idOf(routes.sourceFor(Ip.bytes(family, hi, lo)));
