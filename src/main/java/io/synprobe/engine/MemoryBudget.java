@@ -15,8 +15,11 @@ public final class MemoryBudget {
     static final long RESERVE = 16L << 20;
     /** The smallest table a run gets (or its whole share, when that is smaller). */
     static final int MIN_IN_FLIGHT = 1 << 12;
-    /** The largest table: 2^20 entries, 24 MB; a run that would keep more in flight slows down instead. */
-    static final int MAX_IN_FLIGHT = 1 << 20;
+    /**
+     * The largest table: 2^19 entries, 12 MB. A run that would keep more in flight slows down instead: with every
+     * host silent and nmap's initial timeout of 1 s, that is above 500,000 probes a second, retransmissions included.
+     */
+    static final int MAX_IN_FLIGHT = 1 << 19;
     /** The table a run starts with (grown by doubling when more are in flight). */
     static final int INITIAL_IN_FLIGHT = 1 << 16;
 

@@ -37,8 +37,8 @@ class MemoryBudgetTest {
         MemoryBudget.Plan all = MemoryBudget.plan(scan("0.0.0.0/0", "80").build(), 0, GB);
         assertEquals(1L << 32, all.shareProbes());
         assertEquals(MemoryBudget.MAX_IN_FLIGHT, all.inFlightCapacity());
-        assertEquals(24L << 20, all.stateBytes(), "2^20 entries of 24 bytes, where 4 bytes a probe were 16 GB");
-        assertTrue(all.peakBytes() < 64L << 20, all.toString());
+        assertEquals(12L << 20, all.stateBytes(), "2^19 entries of 24 bytes, where 4 bytes a probe were 16 GB");
+        assertTrue(all.peakBytes() < 40L << 20, all.toString());
         // a /8 holds the same: the state does not grow with the scan
         MemoryBudget.Plan slash8 = MemoryBudget.plan(scan("10.0.0.0/8", "80").build(), 0, GB);
         assertEquals(all.stateBytes(), slash8.stateBytes());
@@ -59,8 +59,10 @@ class MemoryBudgetTest {
         }
         // a resumed shard counts the probes it carries over
         assertEquals(262_144 / 8 + 1000, MemoryBudget.plan(scan("198.18.0.0/16", "1-4").shard(0, 8).build(), 1000, GB).shareProbes());
-        // a shard of all of IPv4 on one port: 2^32 / 4096 = 2^20 probes, the table's maximum
-        assertEquals(1L << 20, MemoryBudget.plan(scan("0.0.0.0/0", "80").shard(5, 4096).build(), 0, GB).shareProbes());
+        // a shard of all of IPv4 on one port: 2^32 / 16384 = 2^18 probes, half the table's maximum
+        MemoryBudget.Plan part = MemoryBudget.plan(scan("0.0.0.0/0", "80").shard(5, 16384).build(), 0, GB);
+        assertEquals(1L << 18, part.shareProbes());
+        assertEquals(1 << 18, part.inFlightCapacity());
     }
 
     @Test
@@ -74,8 +76,8 @@ class MemoryBudgetTest {
 
     @Test
     void aSmallHeapShrinksTheTableAndTooSmallAHeapIsRefusedNamingTheSize() {
-        MemoryBudget.Plan p = MemoryBudget.plan(scan("0.0.0.0/0", "80").build(), 0, 32L << 20);
-        assertTrue(p.peakBytes() <= 32L << 20, p.toString());
+        MemoryBudget.Plan p = MemoryBudget.plan(scan("0.0.0.0/0", "80").build(), 0, 24L << 20);
+        assertTrue(p.peakBytes() <= 24L << 20, p.toString());
         assertTrue(p.inFlightCapacity() >= MemoryBudget.MIN_IN_FLIGHT && p.inFlightCapacity() < MemoryBudget.MAX_IN_FLIGHT, p.toString());
         UsageException e = assertThrows(UsageException.class,
                 () -> MemoryBudget.plan(scan("0.0.0.0/0", "80").build(), 0, 12L << 20));
