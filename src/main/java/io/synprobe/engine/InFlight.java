@@ -8,7 +8,7 @@ package io.synprobe.engine;
  *
  * <p>Per entry: the probe number with its attempt and a live flag (8 bytes), its send time for the RTT in
  * microseconds (4), its timeout base in milliseconds rounded up (4), and an index slot at most half full (8): 24
- * bytes. The ring grows by doubling up to a fixed capacity; when that is full, no new probe goes out until one
+ * bytes. The capacity is fixed (see {@link MemoryBudget}); when it is full, no new probe goes out until one
  * leaves (the scan slows down instead of growing).
  *
  * <p>Threads: only the sender inserts, removes and moves entries; the receiver looks entries up and clears their
@@ -23,36 +23,27 @@ package io.synprobe.engine;
  * another probe's entry.
  */
 final class InFlight {
-    /** Bytes an entry costs at full capacity: 16 in the ring, 8 in the index. */
+    /** Bytes an entry costs: 16 in the ring, 8 in the index. */
     static final int BYTES_PER_ENTRY = 24;
-    /** While the ring doubles, the old and new arrays are both alive: 1.5 x, plus the rebuilt index. */
-    static final int PEAK_BYTES_PER_ENTRY = 36;
 
     static final long PROBE_MASK = (1L << 48) - 1;
     private static final int ATTEMPT_SHIFT = 48;
     private static final long LIVE = 1L << 52;
 
-    private final int maxCapacity;
-    private long[] key;
-    private int[] sendUs;
-    private int[] baseMs;
-    private int[] index; // ring slot + 1; 0 = empty
+    private final long[] key;
+    private final int[] sendUs;
+    private final int[] baseMs;
+    private final int[] index; // ring slot + 1; 0 = empty
     private int head;
     private int size;
 
-    InFlight(int initialCapacity, int maxCapacity) {
-        if (Integer.bitCount(maxCapacity) != 1 || Integer.bitCount(initialCapacity) != 1 || initialCapacity > maxCapacity) {
-            throw new IllegalArgumentException("capacities " + initialCapacity + " / " + maxCapacity);
-        }
-        this.maxCapacity = maxCapacity;
-        allocate(initialCapacity);
-    }
-
-    private void allocate(int cap) {
-        key = new long[cap];
-        sendUs = new int[cap];
-        baseMs = new int[cap];
-        index = new int[cap * 2];
+    /** Allocated once, at its full size: nothing grows or becomes garbage while the scan runs. */
+    InFlight(int capacity) {
+        if (Integer.bitCount(capacity) != 1) throw new IllegalArgumentException("capacity " + capacity);
+        key = new long[capacity];
+        sendUs = new int[capacity];
+        baseMs = new int[capacity];
+        index = new int[capacity * 2];
     }
 
     static long probe(long k) {
@@ -77,19 +68,8 @@ final class InFlight {
         return key.length;
     }
 
-    int maxCapacity() {
-        return maxCapacity;
-    }
-
-    /** Room for n more entries, growing if the ring may; returns the entries that fit now. */
-    int makeRoom(int n) {
-        if (size + n > key.length && key.length < maxCapacity) {
-            try {
-                grow();
-            } catch (OutOfMemoryError e) {
-                // the heap ran short: keep the capacity we have, the scan only slows down
-            }
-        }
+    /** Entries that fit now. */
+    int room() {
         return key.length - size;
     }
 
@@ -229,32 +209,5 @@ final class InFlight {
                 gap = j;
             }
         }
-    }
-
-    private void grow() {
-        long[] oldKey = key;
-        int[] oldSend = sendUs, oldBase = baseMs;
-        int oldMask = oldKey.length - 1;
-        int cap = oldKey.length * 2;
-        long[] nk = new long[cap];
-        int[] ns = new int[cap], nb = new int[cap];
-        int[] ni = new int[cap * 2];
-        int n = 0;
-        for (int k = 0; k < size; k++) {
-            int s = (head + k) & oldMask;
-            // an entry the index does not lead to (superseded) is dropped: it can no longer be answered
-            if (find(probe(oldKey[s])) != s) continue;
-            nk[n] = oldKey[s];
-            ns[n] = oldSend[s];
-            nb[n] = oldBase[s];
-            n++;
-        }
-        key = nk;
-        sendUs = ns;
-        baseMs = nb;
-        index = ni;
-        head = 0;
-        size = n;
-        for (int s = 0; s < n; s++) putIndex(probe(nk[s]), s);
     }
 }

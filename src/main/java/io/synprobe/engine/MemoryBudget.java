@@ -5,9 +5,9 @@ import java.util.Locale;
 
 /**
  * What a scan will hold, worked out before it sends anything, against the heap it has. The probes of the scan
- * cost nothing each; the state is the table of probes in flight ({@link InFlight}, 24 bytes an entry), sized by
- * rate x timeout, never beyond the run's own share of the probes, and never beyond what fits the heap next to
- * a fixed reserve for the rest of the run. A heap too small even for the smallest table is refused up front
+ * cost nothing each; the state is the table of probes in flight ({@link InFlight}, 24 bytes an entry, allocated
+ * once), sized by rate x timeout, never beyond the run's own share of the probes, and never beyond what fits the
+ * heap next to a fixed reserve for the rest of the run. A heap too small even for the smallest table is refused up front
  * (exit 2, naming the sizes and what to do) instead of ending in an OutOfMemoryError half way.
  */
 public final class MemoryBudget {
@@ -20,17 +20,15 @@ public final class MemoryBudget {
      * host silent and nmap's initial timeout of 1 s, that is above 500,000 probes a second, retransmissions included.
      */
     static final int MAX_IN_FLIGHT = 1 << 19;
-    /** The table a run starts with (grown by doubling when more are in flight). */
-    static final int INITIAL_IN_FLIGHT = 1 << 16;
 
     private MemoryBudget() {
     }
 
     /**
      * @param shareProbes       probes this run sends (its shard's part, plus any carried over by a resume)
-     * @param inFlightCapacity  entries the in-flight table may grow to
-     * @param stateBytes        the table at that size
-     * @param peakBytes         what the run needs of the heap at most: the table while it doubles, plus the reserve
+     * @param inFlightCapacity  entries of the in-flight table, allocated once before the first probe
+     * @param stateBytes        the table's size
+     * @param peakBytes         what the run needs of the heap: the table plus the reserve
      */
     public record Plan(long shareProbes, int inFlightCapacity, long stateBytes, long peakBytes) {
     }
@@ -57,8 +55,8 @@ public final class MemoryBudget {
         long want = Math.min(Math.min(wanted(opt), share), MAX_IN_FLIGHT);
         int cap = ceilPow2(Math.max(want, 16));
         int floor = Math.min(cap, MIN_IN_FLIGHT);
-        while (cap > floor && RESERVE + (long) cap * InFlight.PEAK_BYTES_PER_ENTRY > maxHeapBytes) cap >>= 1;
-        long peak = RESERVE + (long) cap * InFlight.PEAK_BYTES_PER_ENTRY;
+        while (cap > floor && RESERVE + (long) cap * InFlight.BYTES_PER_ENTRY > maxHeapBytes) cap >>= 1;
+        long peak = RESERVE + (long) cap * InFlight.BYTES_PER_ENTRY;
         if (peak > maxHeapBytes) {
             throw new UsageException(String.format(Locale.ROOT,
                     "this scan needs about %d MB of heap (%d MB for the run, %d KB for %,d probes in flight), more than"

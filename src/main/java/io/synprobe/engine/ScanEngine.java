@@ -57,10 +57,10 @@ public final class ScanEngine implements Scanner {
         return plan;
     }
 
-    /** Entries the in-flight table has now and may grow to; null before the run. */
-    int[] inFlightCapacity() {
+    /** Entries the in-flight table was allocated for; -1 before the run. */
+    int inFlightCapacity() {
         ScanSchedule s = schedule;
-        return s == null ? null : s.inFlightCapacity();
+        return s == null ? -1 : s.inFlightCapacity();
     }
 
     /** After an interrupted run: where to resume; null when the scan finished. */

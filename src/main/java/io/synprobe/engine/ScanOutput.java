@@ -24,7 +24,7 @@ final class ScanOutput implements Runnable {
     private final Consumer<Throwable> onFailure;
     private final Runnable onMemoryShort;
     /** Released when the heap runs out, so the output can still be finished and closed. */
-    private byte[] reserve = new byte[2 << 20];
+    private byte[] reserve = new byte[1 << 20];
     /** Results the sink could not take for want of memory: probed again by a resumed scan. */
     private final LongList unreported = new LongList();
     private volatile boolean diverted;

@@ -59,7 +59,7 @@ final class ScanSchedule implements Schedule {
         this.ports = opt.ports();
         this.portCount = ports.size();
         this.probes = opt.probeCount();
-        this.inFlight = new InFlight(Math.min(plan.inFlightCapacity(), MemoryBudget.INITIAL_IN_FLIGHT), plan.inFlightCapacity());
+        this.inFlight = new InFlight(plan.inFlightCapacity());
         this.rttSlots = (int) Math.min(targets.size(), 1 << 16);
         this.rtt = new RttEstimator(rttSlots, opt.minTimeoutUs(), opt.maxTimeoutUs(), opt.initialTimeoutUs());
         this.sportBase = sportBase;
@@ -74,10 +74,10 @@ final class ScanSchedule implements Schedule {
         this.stamps = new long[Math.max(1, batchLimit())];
     }
 
-    /** Entries the in-flight table holds now and may hold at most (for tests of the state's size). */
-    int[] inFlightCapacity() {
+    /** Entries the in-flight table was allocated for (for tests of the state's size). */
+    int inFlightCapacity() {
         synchronized (inFlight) {
-            return new int[] {inFlight.capacity(), inFlight.maxCapacity()};
+            return inFlight.capacity();
         }
     }
 
@@ -146,7 +146,6 @@ final class ScanSchedule implements Schedule {
         while (more) {
             more = false;
             synchronized (inFlight) {
-                inFlight.makeRoom(batchLimit());
                 for (int handled = 0; !inFlight.isEmpty() && !out.isFull(); handled++) {
                     if (handled == ENTRIES_PER_HOLD) {
                         more = true;
@@ -179,7 +178,7 @@ final class ScanSchedule implements Schedule {
                         retransmits++;
                     }
                 }
-                room = inFlight.capacity() - inFlight.size() - out.size();
+                room = inFlight.room(); // the retransmissions in the outbox are counted: their entries were popped
             }
             // verdicts go to the output outside the monitor: the output queue may make us wait
             for (int i = 0; i < giveUps.size(); i++) {
