@@ -6,7 +6,6 @@ import io.synprobe.result.ResultSink;
 import io.synprobe.nativeio.Errno;
 import io.synprobe.target.PortList;
 import io.synprobe.target.TargetSet;
-import java.util.BitSet;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
@@ -28,7 +27,8 @@ final class ScanOutput implements Runnable {
     /** Results the sink could not take for want of memory: probed again by a resumed scan. */
     private final LongList unreported = new LongList();
     private volatile boolean diverted;
-    private final BitSet hostsUp = new BitSet();
+    /** Hosts that answered, compressed (about 2 bytes a host when they are sparse), for any host number. */
+    private final org.roaringbitmap.longlong.Roaring64Bitmap hostsUp = new org.roaringbitmap.longlong.Roaring64Bitmap();
     private volatile boolean done;
     private volatile Throwable failure;
     volatile long finished;
@@ -80,7 +80,7 @@ final class ScanOutput implements Runnable {
     }
 
     long hostsUp() {
-        return hostsUp.cardinality();
+        return hostsUp.getLongCardinality();
     }
 
     @Override
@@ -123,7 +123,7 @@ final class ScanOutput implements Runnable {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        if (reason != Reason.NO_RESPONSE && !sendError && host < Integer.MAX_VALUE) hostsUp.set((int) host);
+        if (reason != Reason.NO_RESPONSE && !sendError) hostsUp.addLong(host);
         switch (reason.state()) {
             case OPEN -> open++;
             case CLOSED -> closed++;

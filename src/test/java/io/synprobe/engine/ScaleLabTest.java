@@ -105,7 +105,9 @@ class ScaleLabTest {
         engine.resumeFrom(new ResumePoint(position, new long[] {last, carried}));
         Collect c = new Collect(20_000);
         c.engine = engine;
-        engine.run(link, () -> c, info());
+        io.synprobe.result.ScanSummary summary = engine.run(link, () -> c, info());
+        long answering = c.seen.values().stream().filter(r -> r.reason() == Reason.RESET).map(PortResult::ip).distinct().count();
+        assertEquals(answering, summary.hostsUp(), "hosts up counted exactly");
 
         assertTrue(c.count.get() >= 20_000, "results: " + c.count.get());
         PortResult lastResult = c.seen.get("2001:db8:0:0:0:0:3fff:ffff 8443");
@@ -126,6 +128,23 @@ class ScaleLabTest {
         assertTrue(stop.position() > position, "the walk went on past its resume point: " + stop.position());
         assertEquals(MemoryBudget.MAX_IN_FLIGHT, engine.inFlightCapacity(),
                 "the state is the in-flight table (12 MB), not 2^32 of anything");
+    }
+
+    @Test
+    void hostsPastTwoToThe31AreCountedUp() throws Exception {
+        byte[] base = InetAddress.getByName("2001:db8::").getAddress();
+        TargetSet targets = TargetSet.of(List.of(new AddressRange(6, Ip.hi(base), Ip.lo(base), 1L << 32)));
+        ScanOptions opt = ScanOptions.builder(targets, PortList.parse("80")).seed(3).retries(0)
+                .timeouts(20_000, 20_000, 20_000).netns("/run/netns/" + ns).build();
+        ScanEngine engine = new ScanEngine(opt);
+        engine.resumeFrom(new ResumePoint((1L << 31) + 99, new long[0]));
+        Collect c = new Collect(5_000);
+        c.engine = engine;
+        // every host answers: one probe per host, so hosts up = results with a reply
+        io.synprobe.result.ScanSummary summary = engine.run(new FakeLink(p -> Answer.of(reset(p))), () -> c, info());
+        long past = c.seen.values().stream().filter(r -> Ip.lo(r.ip().getAddress()) - Ip.lo(base) > Integer.MAX_VALUE).count();
+        assertTrue(past > 1000, "hosts numbered past 2^31 answered: " + past);
+        assertEquals(c.count.get(), summary.hostsUp(), "each of them counted up");
     }
 
     @Test
