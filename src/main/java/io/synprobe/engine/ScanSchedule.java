@@ -122,10 +122,6 @@ final class ScanSchedule implements Schedule {
         return (int) (host % rttSlots);
     }
 
-    private long usSinceStart(long nanos) {
-        return (nanos - startNanos) / 1000;
-    }
-
     // ------------------------------------------------------------------------------------------ sender thread
 
     /** Milliseconds since the start, rounded down (a deadline judged by it is never early). */
@@ -154,8 +150,9 @@ final class ScanSchedule implements Schedule {
                     int slot = inFlight.headSlot();
                     long k = inFlight.key(slot);
                     long probe = InFlight.probe(k);
-                    if (!InFlight.live(k) || !inFlight.owns(slot)) { // answered, refused or superseded
-                        if (inFlight.owns(slot)) inFlight.popAndForget();
+                    boolean owned = inFlight.owns(slot);
+                    if (!InFlight.live(k) || !owned) { // answered, refused, or superseded by a second insert
+                        if (owned) inFlight.popAndForget();
                         else inFlight.popKeepIndex();
                         continue;
                     }
