@@ -15,6 +15,8 @@ public final class ExitCodes {
     public static final int PRIVILEGES = 3;
     /** Anything else that went wrong: I/O, the native library, the network namespace. */
     public static final int ERROR = 4;
+    /** Stopped because the heap ran short, as Ctrl-C would: outputs complete up to that point, resume file written. */
+    public static final int MEMORY = 5;
     /** Stopped by Ctrl-C or SIGTERM; outputs are complete up to that point. */
     public static final int INTERRUPTED = 130;
 }

@@ -20,49 +20,63 @@ record ResumeFile(List<String> args, ResumePoint point) {
     static final String DEFAULT_NAME = "synprobe.resume";
     private static final String MAGIC = "synprobe-resume 1";
 
+    /** Streams the file (it may list 2^19 probes in flight after a stop for want of memory: no big string). */
     void write(Path file) throws IOException {
-        StringBuilder b = new StringBuilder(MAGIC).append('\n');
         for (String a : args) {
             if (a.indexOf('\n') >= 0) throw new IOException("an argument contains a newline; cannot write a resume file");
-            b.append("arg ").append(a).append('\n');
         }
-        b.append("position ").append(point.position()).append('\n');
-        for (long p : point.pending()) b.append("pending ").append(p).append('\n');
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(tmp, b, StandardCharsets.UTF_8);
+        try (java.io.Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+            w.write(MAGIC);
+            w.write('\n');
+            for (String a : args) w.write("arg " + a + "\n");
+            w.write("position " + point.position() + "\n");
+            for (long p : point.pending()) {
+                w.write("pending ");
+                w.write(Long.toString(p));
+                w.write('\n');
+            }
+        }
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
+    /** Reads line by line into primitive longs: a file of 2^19 pending probes costs 4 MB, not a list of strings. */
     static ResumeFile read(Path file) {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        List<String> args = new ArrayList<>();
+        long[] pending = new long[16];
+        int pendingCount = 0;
+        long position = -1;
+        try (java.io.BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String first = in.readLine();
+            if (first == null || !first.equals(MAGIC)) throw new UsageException(file + ":1: not a synprobe resume file");
+            int i = 1;
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                i++;
+                int sp = line.indexOf(' ');
+                String key = sp < 0 ? line : line.substring(0, sp), value = sp < 0 ? "" : line.substring(sp + 1);
+                try {
+                    switch (key) {
+                        case "arg" -> args.add(value);
+                        case "position" -> position = Long.parseLong(value);
+                        case "pending" -> {
+                            if (pendingCount == pending.length) pending = java.util.Arrays.copyOf(pending, pendingCount * 2);
+                            pending[pendingCount++] = Long.parseLong(value);
+                        }
+                        case "" -> { }
+                        default -> throw new UsageException(file + ":" + i + ": unknown entry '" + key + "'");
+                    }
+                } catch (NumberFormatException e) {
+                    throw new UsageException(file + ":" + i + ": invalid number '" + value + "'");
+                }
+            }
         } catch (NoSuchFileException e) {
             throw new UsageException("--resume: no such file '" + file + "'");
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new UsageException(file + ": not a synprobe resume file (not UTF-8 text)");
         } catch (IOException e) {
             throw new UsageException("--resume: cannot read '" + file + "': " + e.getMessage());
         }
-        if (lines.isEmpty() || !lines.get(0).equals(MAGIC)) throw new UsageException(file + ":1: not a synprobe resume file");
-        List<String> args = new ArrayList<>();
-        List<Long> pending = new ArrayList<>();
-        long position = -1;
-        for (int i = 1; i < lines.size(); i++) {
-            String line = lines.get(i);
-            int sp = line.indexOf(' ');
-            String key = sp < 0 ? line : line.substring(0, sp), value = sp < 0 ? "" : line.substring(sp + 1);
-            try {
-                switch (key) {
-                    case "arg" -> args.add(value);
-                    case "position" -> position = Long.parseLong(value);
-                    case "pending" -> pending.add(Long.parseLong(value));
-                    case "" -> { }
-                    default -> throw new UsageException(file + ":" + (i + 1) + ": unknown entry '" + key + "'");
-                }
-            } catch (NumberFormatException e) {
-                throw new UsageException(file + ":" + (i + 1) + ": invalid number '" + value + "'");
-            }
-        }
         if (position < 0) throw new UsageException(file + ": no position entry");
-        return new ResumeFile(args, new ResumePoint(position, pending.stream().mapToLong(Long::longValue).toArray()));
+        return new ResumeFile(args, new ResumePoint(position, java.util.Arrays.copyOf(pending, pendingCount)));
     }
 }

@@ -31,7 +31,8 @@ import picocli.CommandLine.Option;
                 "  synprobe scan 198.18.0.2-198.18.0.254 -p - --rate 100000 --output scan.xml -o xml",
                 "  synprobe scan -iL hosts.txt --exclude 198.18.0.1 -p 443 --netns lab",
                 "",
-                "Exit codes: 0 done, 2 bad usage, 3 no raw-socket privileges, 4 other error, 130 interrupted."})
+                "Exit codes: 0 done, 2 bad usage, 3 no raw-socket privileges, 4 other error, 5 stopped when the heap ran"
+                        + " short (resume file written), 130 interrupted."})
 public final class ScanCommand implements Callable<Integer> {
     @Mixin
     TargetMixin targetOptions;
@@ -181,6 +182,12 @@ public final class ScanCommand implements Callable<Integer> {
                 args.add(Long.toString(theSeed));
             }
             new ResumeFile(args, syn.stoppedAt()).write(resumeFile);
+            if (syn.stoppedForMemory()) {
+                System.err.println("synprobe: stopped: the " + (Runtime.getRuntime().maxMemory() >> 20) + " MB heap ran short;"
+                        + " outputs are complete so far. Continue with a larger heap: SYNPROBE_JAVA_OPTS=-Xmx... synprobe scan --resume "
+                        + resumeFile + " (or use -o jsonl, --only or --shard)");
+                return ExitCodes.MEMORY;
+            }
             System.err.println("synprobe: interrupted; " + syn.stoppedAt().pending().length + " probes in flight kept for later."
                     + " Continue with: synprobe scan --resume " + resumeFile);
         } else if (resumePoint != null) {

@@ -12,6 +12,18 @@ final class LongList {
         values[size++] = v;
     }
 
+    int size() {
+        return size;
+    }
+
+    long get(int i) {
+        return values[i];
+    }
+
+    void clear() {
+        size = 0;
+    }
+
     long[] toArray() {
         return Arrays.copyOf(values, size);
     }

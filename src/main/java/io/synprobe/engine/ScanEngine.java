@@ -25,21 +25,24 @@ public final class ScanEngine implements Scanner {
     private long handshakeTimeoutNs;
     private final int sportBase;
     private ResumePoint resumeFrom;
+    private MemoryBudget.Plan plan;
     private ResumePoint stoppedAt;
     private PacketObserver observer;
     private volatile ProbeRuntime runtime;
     private volatile ScanSchedule schedule;
     private volatile ScanOutput output;
     private volatile int earlyStops;
+    private volatile boolean memoryShort;
     private final long startNanos = System.nanoTime();
 
     public ScanEngine(ScanOptions options) {
         this.opt = options;
         long n = options.probeCount();
-        if (n > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("a scan of " + n + " probes is too large for one run: shard it (--shard)");
+        if (n > Permutation.MAX_SIZE) {
+            throw new io.synprobe.target.UsageException(String.format(java.util.Locale.ROOT,
+                    "a scan of %,d probes is more than one probe order holds (2^48): split the targets over several scans", n));
         }
-        MemoryBudget.check(n, Runtime.getRuntime().maxMemory()); // state is kept for every probe, shard or not
+        this.plan = MemoryBudget.plan(options, 0, Runtime.getRuntime().maxMemory());
         this.module = ProbeModule.named(options.scanType());
         this.sportBase = SourcePorts.base(options.sourcePort(), options.retries() + 1);
     }
@@ -65,6 +68,18 @@ public final class ScanEngine implements Scanner {
     /** Continue an interrupted scan (same targets, ports, seed and shard) instead of starting afresh. */
     public void resumeFrom(ResumePoint point) {
         this.resumeFrom = point;
+        this.plan = MemoryBudget.plan(opt, point.pending().length, Runtime.getRuntime().maxMemory());
+    }
+
+    /** What this run will hold: its share of the probes, the in-flight table's largest size and the heap it needs. */
+    public MemoryBudget.Plan memoryPlan() {
+        return plan;
+    }
+
+    /** Entries the in-flight table was allocated for; -1 before the run. */
+    int inFlightCapacity() {
+        ScanSchedule s = schedule;
+        return s == null ? -1 : s.inFlightCapacity();
     }
 
     /** After an interrupted run: where to resume; null when the scan finished. */
@@ -86,6 +101,24 @@ public final class ScanEngine implements Scanner {
         ProbeRuntime.Tally t = rt.tally();
         return new Progress(opt.probeCount(), t.sent(), s.retransmits, t.matched() - s.duplicates, o.finished,
                 System.nanoTime() - startNanos);
+    }
+
+    /**
+     * The heap ran short: stop like a second Ctrl-C, at once. Results not yet written go to the resume file with
+     * the probes in flight instead of into the output, so it can be finished in the memory left.
+     */
+    private void memoryShort() {
+        if (memoryShort) return;
+        memoryShort = true;
+        ScanOutput o = output;
+        if (o != null) o.divert();
+        requestStop();
+        requestStop();
+    }
+
+    /** Whether the run stopped because the heap ran short (its outputs and resume point are complete, as after Ctrl-C). */
+    public boolean stoppedForMemory() {
+        return memoryShort;
     }
 
     @Override
@@ -129,9 +162,9 @@ public final class ScanEngine implements Scanner {
             ScanOutput out = new ScanOutput(sink, opt.targets(), opt.ports(), t -> {
                 ProbeRuntime rt = runtime;
                 if (rt != null) rt.fail(t);
-            });
+            }, this::memoryShort);
             ScanSchedule s = new ScanSchedule(opt, sportBase, out, resumeFrom,
-                    new SourceCache(new Routes(opt.netnsPath())), start, startRealtime);
+                    new SourceCache(new Routes(opt.netnsPath())), start, startRealtime, plan);
             HandshakeScan hs = null;
             if (module instanceof io.synprobe.probe.HandshakeModule full) {
                 hs = new HandshakeScan(full, handshakeTimeoutNs, out, opt.ttl());
@@ -144,7 +177,10 @@ public final class ScanEngine implements Scanner {
             this.runtime = rt;
             for (int i = 0; i < earlyStops; i++) rt.requestStop();
             out.start();
-            ProbeRuntime.Tally t = rt.run();
+            ProbeRuntime.Tally t;
+            try (HeapGuard guard = new HeapGuard(this::memoryShort)) {
+                t = rt.run();
+            }
             stoppedAt = s.stoppedAt();
             ScanSummary summary = new ScanSummary(Instant.now(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos),
                     opt.targets().size(), out.hostsUp(), t.sent(), s.retransmits,

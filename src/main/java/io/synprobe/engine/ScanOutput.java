@@ -6,7 +6,6 @@ import io.synprobe.result.ResultSink;
 import io.synprobe.nativeio.Errno;
 import io.synprobe.target.PortList;
 import io.synprobe.target.TargetSet;
-import java.util.BitSet;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
@@ -22,7 +21,14 @@ final class ScanOutput implements Runnable {
     private final PortList ports;
     private final int portCount;
     private final Consumer<Throwable> onFailure;
-    private final BitSet hostsUp = new BitSet();
+    private final Runnable onMemoryShort;
+    /** Released when the heap runs out, so the output can still be finished and closed. */
+    private byte[] reserve = new byte[1 << 20];
+    /** Results the sink could not take for want of memory: probed again by a resumed scan. */
+    private final LongList unreported = new LongList();
+    private volatile boolean diverted;
+    /** Hosts that answered, compressed (about 2 bytes a host when they are sparse), for any host number. */
+    private final org.roaringbitmap.longlong.Roaring64Bitmap hostsUp = new org.roaringbitmap.longlong.Roaring64Bitmap();
     private volatile boolean done;
     private volatile Throwable failure;
     volatile long finished;
@@ -30,7 +36,8 @@ final class ScanOutput implements Runnable {
     java.util.function.LongFunction<io.synprobe.result.Handshake> handshakes;
     long open, closed, filtered, unfiltered;
 
-    ScanOutput(ResultSink sink, TargetSet targets, PortList ports, Consumer<Throwable> onFailure) {
+    ScanOutput(ResultSink sink, TargetSet targets, PortList ports, Consumer<Throwable> onFailure, Runnable onMemoryShort) {
+        this.onMemoryShort = onMemoryShort;
         this.sink = sink;
         this.targets = targets;
         this.ports = ports;
@@ -61,8 +68,21 @@ final class ScanOutput implements Runnable {
         return failure;
     }
 
+    /**
+     * The heap runs short: from now on results are not given to the sink (whose per-host formats would keep them)
+     * but kept as probe numbers for the resume file, 8 bytes each, with the reserve released to make room.
+     */
+    void divert() {
+        diverted = true;
+    }
+
+    /** After {@link #finishAndJoin}: probes whose results were diverted or dropped when the heap ran short. */
+    long[] unreported() {
+        return unreported.toArray();
+    }
+
     long hostsUp() {
-        return hostsUp.cardinality();
+        return hostsUp.getLongCardinality();
     }
 
     @Override
@@ -82,10 +102,31 @@ final class ScanOutput implements Runnable {
     }
 
     private void emit(long probe, long packed) {
+        if (diverted) {
+            reserve = null;
+            unreported.add(probe);
+            return;
+        }
         long host = probe / portCount;
         Reason reason = Reason.ofOrdinal(ResultQueue.reason(packed));
         boolean sendError = reason == Reason.SEND_ERROR;
-        if (reason != Reason.NO_RESPONSE && !sendError && host < Integer.MAX_VALUE) hostsUp.set((int) host);
+        long rtt = ResultQueue.rttUs(packed);
+        try {
+            sink.accept(new PortResult(targets.addressAt(host), ports.port((int) (probe % portCount)), reason.state(),
+                    reason, ResultQueue.ttl(packed), sendError ? -1 : rtt, sendError ? Errno.name((int) rtt) : null,
+                    handshakes == null ? null : handshakes.apply(probe)));
+        } catch (OutOfMemoryError e) {
+            // the heap is exhausted despite the guard: this result goes to the resume file, the run stops like
+            // Ctrl-C, and the reserve makes room to finish the output
+            reserve = null;
+            diverted = true;
+            unreported.add(probe);
+            onMemoryShort.run();
+            return;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        if (reason != Reason.NO_RESPONSE && !sendError) hostsUp.addLong(host);
         switch (reason.state()) {
             case OPEN -> open++;
             case CLOSED -> closed++;
@@ -94,13 +135,5 @@ final class ScanOutput implements Runnable {
             case ERROR -> { } // counted as send errors by the runtime
         }
         finished++;
-        long rtt = ResultQueue.rttUs(packed);
-        try {
-            sink.accept(new PortResult(targets.addressAt(host), ports.port((int) (probe % portCount)), reason.state(),
-                    reason, ResultQueue.ttl(packed), sendError ? -1 : rtt, sendError ? Errno.name((int) rtt) : null,
-                    handshakes == null ? null : handshakes.apply(probe)));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
     }
 }
