@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.jar.JarFile;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -85,5 +86,20 @@ class ShadedJarIT {
         assertEquals(2, r.exit(), r.out());
         assertTrue(r.out().contains("99999"), "the message names the bad token: " + r.out());
         assertFalse(r.out().contains("\tat ") || r.out().contains("Exception"), "no stack trace: " + r.out());
+    }
+
+    /** picocli is compiled from its sources at our release level: class-data sharing refuses its Java 5 classes. */
+    @Test
+    void picocliIsInTheJarOnceAtOurClassFileVersion() throws Exception {
+        try (JarFile jf = new JarFile(jar.toFile())) {
+            long copies = jf.stream().filter(e -> e.getName().endsWith("picocli/CommandLine.class")).count();
+            assertEquals(1, copies, "copies of picocli/CommandLine.class");
+            byte[] head;
+            try (var in = jf.getInputStream(jf.getEntry("picocli/CommandLine.class"))) {
+                head = in.readNBytes(8);
+            }
+            int major = (head[6] & 0xff) << 8 | head[7] & 0xff;
+            assertTrue(major >= 61, "picocli.CommandLine class-file major version " + major + " (61 is Java 17)");
+        }
     }
 }
