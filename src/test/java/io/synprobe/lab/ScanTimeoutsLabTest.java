@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The default timeouts judged on the wire (tcpdump in the prober's namespace): a deep scan of a host that answers
+ * The default timeouts judged on the wire (tcpdump where the probes arrive: the target's end of the veth, which sees
+ * them on either send path; the lossy link's TUN device only ever carries the IP path): a deep scan of a host that answers
  * in microseconds retransmits its dropped port after the 10 ms floor, not nmap's 100 ms, and ends soon after its
  * last packet; over a lossy link with a real RTT the retransmissions still come, never before the RTT, and the
  * scan still gets every port right.
@@ -55,7 +56,7 @@ class ScanTimeoutsLabTest {
     void deepScanOfAMicrosecondHostRetransmitsAfterTheFloorAndEndsSoonAfterItsLastPacket() throws Exception {
         InetAddress target = InetAddress.getByName(ScanLab.v4(0));
         try (ScanLab lab = ScanLab.start(1);
-             WireCapture capture = WireCapture.start(lab.proberNetns(), "veth-" + lab.proberNetns(), "tcp")) {
+             WireCapture capture = WireCapture.start(lab.targetNetns(), "veth-" + lab.targetNetns(), "tcp")) {
             Path out = dir.resolve("deep.jsonl");
             // --precise-rtt: RTT samples from the kernel's transmit stamps, so they are the microseconds of the link
             // even on a loaded machine (batch send times would add the sender's preemption to them, and with it
