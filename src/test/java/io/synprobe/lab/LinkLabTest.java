@@ -154,7 +154,9 @@ class LinkLabTest {
             double expected = 4000 + base.quantile(0.5);
             System.out.printf("LinkLab asymmetric 3000/1000 us: {%s}, expected %.1f%n", link, expected);
             assertEquals(0, link.timeouts() + link.other());
-            assertTrue(Math.abs(link.quantile(0.5) - expected) <= 150.0, "median " + link.quantile(0.5) + " expected " + expected);
+            // two delay timers (one per direction) each add their wake-up latency, larger on an idle machine
+            // (+178 and +191 us measured): 300 us still tells 3000/1000 from 3000/0 or 1000/1000
+            assertTrue(Math.abs(link.quantile(0.5) - expected) <= 300.0, "median " + link.quantile(0.5) + " expected " + expected);
         }
     }
 

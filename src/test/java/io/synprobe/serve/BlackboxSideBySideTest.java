@@ -148,7 +148,12 @@ class BlackboxSideBySideTest {
                                 + " (%+.1f us); wire during blackbox %.1f us; blackbox probe_duration_seconds %.1f us (%+.1f us)%n",
                         DELAY_US, SAMPLES, wire, synprobe, synprobe - wire, bbWire, bbDuration, bbDuration - bbWire);
                 assertTrue(wire >= 2 * DELAY_US && wire < 2 * DELAY_US + 1000, "the link delays as configured: " + wire);
-                assertTrue(Math.abs(synprobe - wire) <= 20, "synprobe " + synprobe + " us vs wire " + wire + " us");
+                // tcpdump's capture points lie outside the kernel's stamps: its send tap runs before the qdisc and the
+                // TUN driver (where the transmit stamp is taken), its receive tap after the backlog softirq (the
+                // receive stamp is taken when the packet is queued). So the wire may read longer than synprobe, more so
+                // on an idle machine whose softirq wakes late (-7 to -11 us at load 11, -27 us idle); synprobe must
+                // never read longer than the wire
+                assertTrue(synprobe - wire <= 20 && wire - synprobe <= 50, "synprobe " + synprobe + " us vs wire " + wire + " us");
                 assertTrue(bbDuration >= bbWire, "blackbox times at least the handshake: " + bbDuration + " vs " + bbWire);
             } finally {
                 bb.destroy();
