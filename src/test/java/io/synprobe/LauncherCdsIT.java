@@ -45,13 +45,16 @@ class LauncherCdsIT {
         }
     }
 
+    @TempDir
+    static Path referenceDir;
+
     @BeforeAll
     static void locate() throws Exception {
         root = Path.of(System.getProperty("synprobe.root", ".")).toAbsolutePath();
         launcher = root.resolve("scripts/synprobe");
         jar = Path.of(System.getProperty("synprobe.jar", "target/synprobe.jar")).toAbsolutePath();
         assertTrue(Files.isRegularFile(jar), "package built " + jar);
-        reference = run(Files.createTempDirectory("cds-ref"), "");
+        reference = run(referenceDir, "");
     }
 
     /** scripts/synprobe --version with the archive override (null: the launcher's own choice). */
