@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.synprobe.lab.Privileged;
 import io.synprobe.lab.ScanLab;
+import io.synprobe.testutil.Cli;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

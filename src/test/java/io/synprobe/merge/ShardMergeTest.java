@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.synprobe.cli.Main;
 import io.synprobe.output.OutputFormat;
 import io.synprobe.output.OutputOptions;
 import io.synprobe.result.PortResult;
@@ -15,10 +14,8 @@ import io.synprobe.result.Reason;
 import io.synprobe.result.ResultSink;
 import io.synprobe.result.ScanInfo;
 import io.synprobe.result.ScanSummary;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
+import io.synprobe.testutil.Cli;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -36,21 +33,8 @@ class ShardMergeTest {
     static final Instant START = Instant.parse("2026-01-02T03:04:05Z");
     static final ObjectMapper JSON = new ObjectMapper();
 
-    record Run(int exit, String out, String err) {
-    }
-
-    static synchronized Run synprobe(String... args) {
-        PrintStream oldOut = System.out, oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = Main.execute(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    static Cli synprobe(String... args) {
+        return Cli.run(args);
     }
 
     /** Shard {@code shard}/{@code shards} of a 2-host x 6-port scan: ports 1-6, port p in shard p % shards + 1. */
@@ -95,7 +79,7 @@ class ShardMergeTest {
     void mergesCompleteShardsIntoOneScan(@TempDir Path dir) throws Exception {
         List<String> files = new ArrayList<>();
         for (int i = 1; i <= 3; i++) files.add(shard(dir, "s" + i + ".jsonl", 7, i, 3, "abc", false).toString());
-        Run r = synprobe(concat(List.of("merge"), files, List.of("-o", "jsonl", "-q")));
+        Cli r = synprobe(concat(List.of("merge"), files, List.of("-o", "jsonl", "-q")));
         assertEquals(0, r.exit(), r.err());
         Map<String, String> ports = ports(r.out());
         assertEquals(12, ports.size());
@@ -120,7 +104,7 @@ class ShardMergeTest {
     void refusesAMissingShardAndWritesNothing(@TempDir Path dir) throws Exception {
         Path a = shard(dir, "a", 7, 1, 3, "abc", false), c = shard(dir, "c", 7, 3, 3, "abc", false);
         Path out = dir.resolve("merged.xml");
-        Run r = synprobe("merge", a.toString(), c.toString(), "-o", "xml", "--output", out.toString());
+        Cli r = synprobe("merge", a.toString(), c.toString(), "-o", "xml", "--output", out.toString());
         assertEquals(2, r.exit());
         assertEquals("synprobe merge: shard 2/3 is missing: the scan has 3 shards and merge needs all of them\n", r.err());
         assertFalse(Files.exists(out), "nothing half-written");
@@ -130,7 +114,7 @@ class ShardMergeTest {
     void refusesADuplicatedShard(@TempDir Path dir) throws Exception {
         Path a = shard(dir, "a", 7, 1, 2, "abc", false), b = shard(dir, "b", 7, 2, 2, "abc", false),
                 b2 = shard(dir, "b2", 7, 2, 2, "abc", false);
-        Run r = synprobe("merge", a.toString(), b.toString(), b2.toString());
+        Cli r = synprobe("merge", a.toString(), b.toString(), b2.toString());
         assertEquals(2, r.exit());
         assertEquals("synprobe merge: " + b + " and " + b2 + " are both shard 2/2\n", r.err());
     }
@@ -138,7 +122,7 @@ class ShardMergeTest {
     @Test
     void refusesAnInterruptedShardSayingHowToFinishIt(@TempDir Path dir) throws Exception {
         Path a = shard(dir, "a", 7, 1, 2, "abc", false), b = shard(dir, "b", 7, 2, 2, "abc", true);
-        Run r = synprobe("merge", a.toString(), b.toString());
+        Cli r = synprobe("merge", a.toString(), b.toString());
         assertEquals(2, r.exit());
         assertTrue(r.err().startsWith("synprobe merge: " + b + ": shard 2/2 was interrupted: finish it with 'synprobe scan --resume"),
                 r.err());
@@ -150,7 +134,7 @@ class ShardMergeTest {
         Path a = shard(dir, "a", 7, 1, 2, "abc", false), b = shard(dir, "b", 7, 2, 2, "abc", false);
         List<String> lines = Files.readAllLines(b);
         Files.write(b, lines.subList(0, lines.size() - 1));
-        Run r = synprobe("merge", a.toString(), b.toString());
+        Cli r = synprobe("merge", a.toString(), b.toString());
         assertEquals(2, r.exit());
         assertTrue(r.err().contains(b + ": shard 2/2 ends without a summary"), r.err());
     }
@@ -158,13 +142,13 @@ class ShardMergeTest {
     @Test
     void refusesShardsOfAnotherScanNamingTheDifference(@TempDir Path dir) throws Exception {
         Path a = shard(dir, "a", 7, 1, 2, "abc", false);
-        Run seed = synprobe("merge", a.toString(), shard(dir, "b", 8, 2, 2, "abc", false).toString());
+        Cli seed = synprobe("merge", a.toString(), shard(dir, "b", 8, 2, 2, "abc", false).toString());
         assertEquals(2, seed.exit());
         assertEquals("synprobe merge: " + dir.resolve("b") + ": from another scan than " + a + " (seed 8 vs 7)\n", seed.err());
-        Run targets = synprobe("merge", a.toString(), shard(dir, "c", 7, 2, 2, "xyz", false).toString());
+        Cli targets = synprobe("merge", a.toString(), shard(dir, "c", 7, 2, 2, "xyz", false).toString());
         assertEquals(2, targets.exit());
         assertTrue(targets.err().contains("(targets xyz vs abc"), targets.err());
-        Run count = synprobe("merge", a.toString(), shard(dir, "d", 7, 2, 3, "abc", false).toString());
+        Cli count = synprobe("merge", a.toString(), shard(dir, "d", 7, 2, 3, "abc", false).toString());
         assertEquals(2, count.exit());
         assertTrue(count.err().contains("(shard count 3 vs 2)"), count.err());
     }
@@ -176,14 +160,14 @@ class ShardMergeTest {
             sink.begin(new ScanInfo(List.of("synprobe"), START, 1, 1, "1", "syn", "t")); // no seed: an older header
             sink.end(new ScanSummary(START, 1, 1, 0, 1, 0, 0, 0, 0, 0, 1, false));
         }
-        Run r = synprobe("merge", old.toString());
+        Cli r = synprobe("merge", old.toString());
         assertEquals(2, r.exit());
         assertTrue(r.err().contains(old + ":1: the \"scan\" record has no seed, shard or targets"), r.err());
         Path text = Files.writeString(dir.resolve("notes.txt"), "hello\n");
-        Run t = synprobe("merge", text.toString());
+        Cli t = synprobe("merge", text.toString());
         assertEquals(2, t.exit());
         assertEquals("synprobe merge: " + text + ":1: not a JSON object\n", t.err());
-        Run none = synprobe("merge", dir.resolve("nope.jsonl").toString());
+        Cli none = synprobe("merge", dir.resolve("nope.jsonl").toString());
         assertEquals(2, none.exit());
         assertEquals("synprobe merge: no such file '" + dir.resolve("nope.jsonl") + "'\n", none.err());
     }
@@ -195,7 +179,7 @@ class ShardMergeTest {
         Path b = dir.resolve("b");
         Files.write(b, Files.readAllBytes(first));
         Files.write(b, Files.readAllBytes(rest), java.nio.file.StandardOpenOption.APPEND);
-        Run r = synprobe("merge", a.toString(), b.toString(), "-o", "jsonl", "-q");
+        Cli r = synprobe("merge", a.toString(), b.toString(), "-o", "jsonl", "-q");
         assertEquals(0, r.exit(), r.err());
         List<String> lines = r.out().lines().toList();
         JsonNode summary = JSON.readTree(lines.get(lines.size() - 1));

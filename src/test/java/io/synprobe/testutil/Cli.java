@@ -1,4 +1,4 @@
-package io.synprobe.check;
+package io.synprobe.testutil;
 
 import io.synprobe.cli.Main;
 import java.io.ByteArrayOutputStream;
@@ -6,8 +6,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
 /** Runs the CLI in-process with standard output and error captured. */
-record Cli(int exit, String out, String err) {
-    static synchronized Cli run(String... args) {
+public record Cli(int exit, String out, String err) {
+    public static synchronized Cli run(String... args) {
         PrintStream oldOut = System.out, oldErr = System.err;
         ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
         try {
